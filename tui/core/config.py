@@ -1,0 +1,315 @@
+"""The config file: TOML read with tomllib, validated into typed settings and accounts.
+
+Every problem becomes one `ConfigError` sentence naming the file, the key and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import tomli_w
+
+from tui.core.errors import ConfigError
+from tui.core.files import atomic_write
+from tui.core.partitions import Partition, is_acs_url, is_region, partition_for_region
+from tui.core.roles import ROLE_ARN_RE, ROLE_NAME_RE, is_principal_arn
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "cmd", "dotenv")
+MIN_DURATION, MAX_DURATION = 900, 43200
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_PROFILE_RE = re.compile(r"^[A-Za-z0-9_.@+=,-]{1,128}$")
+_TENANT_RE = re.compile(
+    r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|common|organizations)$"
+)
+_ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    theme: str = "entra-dark"
+    region: str = "us-east-1"
+    duration: int = 3600
+    credentials_file: Path = field(default_factory=lambda: Path("~/.aws/credentials").expanduser())
+    browser: str = ""
+    driver: str = ""
+    shell: str = ""
+    timeout: int = 300
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def export_shell(self) -> str:
+        """The configured shell, else one guessed from $SHELL (Windows: PowerShell)."""
+        if self.shell:
+            return self.shell
+        if os.name == "nt":
+            return "powershell"
+        login_shell = Path(os.environ.get("SHELL", "bash")).name
+        return login_shell if login_shell in SHELLS else "bash"
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    tenant_id: str
+    app_id_uri: str
+    region: str
+    username: str = ""
+    default_role: str = ""
+    principal_arn: str = ""
+    profile: str = ""
+    login_url: str = ""
+    acs_url: str = ""
+    sts_endpoint: str = ""
+    federation_url: str = ""
+    duration: int | None = None
+    force_authn: bool = False
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def partition(self) -> Partition:
+        return partition_for_region(self.region)
+
+    @property
+    def profile_name(self) -> str:
+        return self.profile or self.name
+
+    @property
+    def effective_login_url(self) -> str:
+        return (self.login_url or self.partition.login_url).rstrip("/")
+
+    @property
+    def effective_acs_url(self) -> str:
+        return self.acs_url or self.partition.acs_url()
+
+    @property
+    def effective_sts_endpoint(self) -> str:
+        return self.sts_endpoint or self.partition.sts_endpoint(self.region)
+
+    @property
+    def effective_federation_url(self) -> str:
+        return self.federation_url or self.partition.federation_url()
+
+    def alias(self, account_id: str) -> str:
+        return self.aliases.get(account_id, "")
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    settings: Settings
+    accounts: tuple[Account, ...]
+    exists: bool = True
+
+    def account(self, name: str) -> Account:
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        if not self.accounts:
+            raise ConfigError(
+                f"{self.path} has no [[accounts]]; add one (see config.example.toml) "
+                "or try `entra-aws demo`."
+            )
+        names = [account.name for account in self.accounts]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"configured: {', '.join(names)}."
+        raise ConfigError(f"No account named {name!r} in {self.path}; {hint}")
+
+    def duration_for(self, account: Account) -> int:
+        return account.duration or self.settings.duration
+
+
+_SETTINGS_KEYS = {
+    "theme": str, "region": str, "duration": int, "credentials_file": str, "browser": str,
+    "driver": str, "shell": str, "timeout": int, "keymap": dict,
+}
+_ACCOUNT_KEYS = {
+    "name": str, "tenant_id": str, "app_id_uri": str, "region": str, "username": str,
+    "default_role": str, "principal_arn": str, "profile": str, "login_url": str, "acs_url": str,
+    "sts_endpoint": str, "federation_url": str, "duration": int, "force_authn": bool, "aliases": dict,
+}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table"}
+
+
+class _Checker:
+    """Builds the one-sentence ConfigError for the first problem found, in file order."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {where}: {message}")
+
+    def keys(self, table: dict[str, Any], allowed: dict[str, type], where: str) -> None:
+        for key, value in table.items():
+            if key not in allowed:
+                close = difflib.get_close_matches(key, list(allowed), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(allowed)}."
+                raise self.fail(where, f"unknown key {key!r}; {hint}")
+            expected = allowed[key]
+            ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+            if not ok:
+                raise self.fail(
+                    where, f"{key!r} must be {_TYPE_NAMES[expected]}, not {type(value).__name__}."
+                )
+
+    def url(self, value: str, key: str, where: str) -> None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise self.fail(where, f"{key!r} must be an http(s) URL like https://host/path, not {value!r}.")
+
+    def duration(self, value: int, key: str, where: str) -> None:
+        if not MIN_DURATION <= value <= MAX_DURATION:
+            raise self.fail(
+                where, f"{key!r} must be between {MIN_DURATION} and {MAX_DURATION} seconds, not {value}."
+            )
+
+    def region(self, value: str, key: str, where: str) -> None:
+        if not is_region(value):
+            raise self.fail(where, f"{key!r} must be an AWS region like eu-west-1, not {value!r}.")
+
+
+def _settings(raw: dict[str, Any], check: _Checker) -> Settings:
+    where = "[settings]"
+    check.keys(raw, _SETTINGS_KEYS, where)
+    values = dict(raw)
+    if "region" in values:
+        check.region(values["region"], "region", where)
+    if "duration" in values:
+        check.duration(values["duration"], "duration", where)
+    if "timeout" in values and not 10 <= values["timeout"] <= 3600:
+        raise check.fail(where, f"'timeout' must be between 10 and 3600 seconds, not {values['timeout']}.")
+    if values.get("shell") and values["shell"] not in SHELLS:
+        raise check.fail(where, f"'shell' must be one of {', '.join(SHELLS)}, not {values['shell']!r}.")
+    for key, value in values.get("keymap", {}).items():
+        if not isinstance(value, str):
+            raise check.fail("[keymap]", f"{key!r} must be a key name string like \"ctrl+r\".")
+    if "credentials_file" in values:
+        if not values["credentials_file"].strip():
+            raise check.fail(where, "'credentials_file' must not be empty.")
+        values["credentials_file"] = Path(values["credentials_file"]).expanduser()
+    return Settings(**values)
+
+
+def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checker) -> Account:
+    label = raw.get("name") if isinstance(raw.get("name"), str) else None
+    where = f"accounts[{index}]" + (f" ({label})" if label else "")
+    check.keys(raw, _ACCOUNT_KEYS, where)
+    for required in ("name", "tenant_id", "app_id_uri"):
+        if not str(raw.get(required, "")).strip():
+            hint = {
+                "name": 'a short name such as "prod"',
+                "tenant_id": "your Entra tenant's ID (a GUID) or its domain",
+                "app_id_uri": "the Entra app's Identifier (Entity ID), e.g. https://signin.aws.amazon.com/saml#1",
+            }[required]
+            raise check.fail(where, f"missing {required!r}; set it to {hint}.")
+    values: dict[str, Any] = {key: value.strip() if isinstance(value, str) else value for key, value in raw.items()}
+    if not _NAME_RE.match(values["name"]):
+        raise check.fail(where, "'name' may use letters, digits, '.', '_' and '-' (up to 64), starting with a letter or digit.")
+    if not _TENANT_RE.match(values["tenant_id"]):
+        raise check.fail(where, f"'tenant_id' must be a GUID or a domain like contoso.com, not {values['tenant_id']!r}.")
+    if any(ch.isspace() for ch in values["app_id_uri"]):
+        raise check.fail(where, "'app_id_uri' must not contain spaces; copy the Identifier exactly from the Entra app.")
+    values.setdefault("region", settings.region)
+    check.region(values["region"], "region", where)
+    role = values.get("default_role", "")
+    if role and not (ROLE_ARN_RE.match(role) or ROLE_NAME_RE.match(role)):
+        raise check.fail(where, f"'default_role' must be a role ARN like arn:aws:iam::123456789012:role/Name or a role name, not {role!r}.")
+    principal = values.get("principal_arn", "")
+    if principal and not is_principal_arn(principal):
+        raise check.fail(where, f"'principal_arn' must be a SAML provider ARN like arn:aws:iam::123456789012:saml-provider/Entra, not {principal!r}.")
+    if values.get("profile") and not _PROFILE_RE.match(values["profile"]):
+        raise check.fail(where, "'profile' may use letters, digits and _.@+=,- only.")
+    for key in ("login_url", "sts_endpoint", "federation_url", "acs_url"):
+        if values.get(key):
+            check.url(values[key], key, where)
+    if values.get("acs_url") and not is_acs_url(values["acs_url"]):
+        raise check.fail(where, "'acs_url' must be an AWS sign-in SAML URL such as https://signin.aws.amazon.com/saml or https://eu-west-1.signin.aws.amazon.com/saml.")
+    if "duration" in values:
+        check.duration(values["duration"], "duration", where)
+    aliases = values.get("aliases", {})
+    for account_id, alias in aliases.items():
+        if not _ACCOUNT_ID_RE.match(account_id):
+            raise check.fail(f"{where} aliases", f"{account_id!r} must be a 12-digit AWS account ID.")
+        if not isinstance(alias, str) or not alias.isprintable():
+            raise check.fail(f"{where} aliases", f"the alias for {account_id} must be a printable string.")
+    return Account(**values)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Validate TOML text into a Config; raise ConfigError with the first problem."""
+    check = _Checker(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix the syntax there.") from None
+    check.keys(raw, {"settings": dict, "accounts": list, "keymap": dict}, "top level")
+    settings_raw = dict(raw.get("settings", {}))
+    if "keymap" in raw:
+        settings_raw.setdefault("keymap", raw["keymap"])
+    settings = _settings(settings_raw, check)
+    accounts: list[Account] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw.get("accounts", [])):
+        if not isinstance(item, dict):
+            raise check.fail(f"accounts[{index}]", "each account must be a [[accounts]] table.")
+        account = _account(item, index, settings, check)
+        if account.name in seen:
+            raise check.fail(
+                f"accounts[{index}]",
+                f"the name {account.name!r} is already used by accounts[{seen[account.name]}]; give each account its own name.",
+            )
+        seen[account.name] = index
+        accounts.append(account)
+    return Config(path=path, settings=settings, accounts=tuple(accounts))
+
+
+def load_config(path: Path, *, missing_ok: bool = False) -> Config:
+    """Read and validate `path`. With `missing_ok`, a missing file gives defaults and no accounts."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if missing_ok:
+            return Config(path=path, settings=Settings(), accounts=(), exists=False)
+        raise ConfigError(
+            f"No config file at {path}; copy config.example.toml there, "
+            "pass --config PATH, or try `entra-aws demo`."
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a folder; --config needs the path of a TOML file.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
+    except OSError as exc:
+        raise ConfigError(f"Could not read {path}: {exc.strerror}.") from None
+    return parse_config(text, path)
+
+
+def account_to_toml(account: Account) -> dict[str, Any]:
+    """The account as the TOML table that would load back to it (defaults left out)."""
+    defaults = Account(name="", tenant_id="", app_id_uri="", region="")
+    table: dict[str, Any] = {}
+    for key in _ACCOUNT_KEYS:
+        value = getattr(account, key)
+        if key in ("name", "tenant_id", "app_id_uri", "region") or value != getattr(defaults, key):
+            table[key] = value
+    return table
+
+
+def write_config(path: Path, settings: dict[str, Any], accounts: list[Account]) -> None:
+    """Write a config file (used by the demo and by tests): tomli-w, atomic, 0600."""
+    document = {"settings": settings, "accounts": [account_to_toml(a) for a in accounts]}
+    atomic_write(path, tomli_w.dumps(document))
+
+
+def with_account(config: Config, account: Account) -> Config:
+    """A copy of `config` with `account` replacing the one of the same name."""
+    accounts = tuple(account if a.name == account.name else a for a in config.accounts)
+    return replace(config, accounts=accounts)
