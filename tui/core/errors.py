@@ -68,3 +68,11 @@ class SignInTimeout(BrowserError):
 
 class NeedsPerson(BrowserError):
     """A headless sign-in reached a page that needs a person."""
+
+
+class EntraPageError(BrowserError):
+    """Entra showed an error page (AADSTSnnnnn) instead of signing in."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
