@@ -122,13 +122,17 @@ def _to_xml_and_b64(data: str | bytes) -> tuple[bytes, str]:
         _check_size(len(encoded))
         return stripped, encoded
     if not _B64_CHARS.match(stripped):
-        raise SamlError("The input is neither base64 nor XML; pass the SAMLResponse value exactly as captured.")
+        raise SamlError(
+            "The input is neither base64 nor XML; pass the SAMLResponse value exactly as captured."
+        )
     compact = b"".join(stripped.split())
     _check_size(len(compact))
     try:
         xml = base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError):
-        raise SamlError("The input is not valid base64 (truncated or altered?); capture the SAMLResponse again.") from None
+        raise SamlError(
+            "The input is not valid base64 (truncated or altered?); capture the SAMLResponse again."
+        ) from None
     if not xml.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
         raise SamlError("The base64 input does not decode to XML, so it is not a SAMLResponse.")
     return xml, compact.decode("ascii")
@@ -146,12 +150,18 @@ def _parse(xml: bytes) -> Element:
     try:
         return fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise SamlError("The XML declares a DTD or entities, which a SAMLResponse never does; refusing it.") from None
+        raise SamlError(
+            "The XML declares a DTD or entities, which a SAMLResponse never does; refusing it."
+        ) from None
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else "?"
-        raise SamlError(f"The SAMLResponse is not well-formed XML (line {line}); capture it again.") from None
+        raise SamlError(
+            f"The SAMLResponse is not well-formed XML (line {line}); capture it again."
+        ) from None
     except (ValueError, LookupError):
-        raise SamlError("The SAMLResponse XML has an unknown or broken encoding; capture it again.") from None
+        raise SamlError(
+            "The SAMLResponse XML has an unknown or broken encoding; capture it again."
+        ) from None
 
 
 def _q(ns: str, name: str) -> str:
@@ -184,7 +194,9 @@ def _check_status(root: Element) -> None:
         return
     nested = code.find(_q(SAMLP, "StatusCode")) if code is not None else None
     detail = _clean(_text(status.find(_q(SAMLP, "StatusMessage"))))
-    short = (nested.get("Value", "") if nested is not None else value).rsplit(":", 1)[-1] or "unknown"
+    short = (nested.get("Value", "") if nested is not None else value).rsplit(":", 1)[
+        -1
+    ] or "unknown"
     message = f"The identity provider refused the sign-in ({short})"
     message += f": {detail}" if detail else "; check the app's assignment and setup in Entra."
     raise IdpStatusError(message, status=short, detail=detail or None)
@@ -197,7 +209,10 @@ def _attributes(assertion: Element) -> dict[str, list[str]]:
             name = (attribute.get("Name") or "").strip()
             if not name:
                 continue
-            values = [(value.text or "").strip() for value in attribute.findall(_q(SAML, "AttributeValue"))]
+            values = [
+                (value.text or "").strip()
+                for value in attribute.findall(_q(SAML, "AttributeValue"))
+            ]
             found.setdefault(name, []).extend(values)
     return found
 
@@ -207,7 +222,9 @@ def _roles(values: list[str], problems: list[str]) -> tuple[Role, ...]:
     for value in values:
         role = pair_from_value(value)
         if role is None:
-            problems.append(f"Ignored a Role value that is not a role ARN and SAML provider ARN pair: {_clean(value, 120)!r}.")
+            problems.append(
+                f"Ignored a Role value that is not a role ARN and SAML provider ARN pair: {_clean(value, 120)!r}."
+            )
         elif role not in roles:
             roles.append(role)
     return tuple(roles)
@@ -219,10 +236,14 @@ def _duration(values: list[str], problems: list[str]) -> int | None:
     try:
         seconds = int(values[0])
     except ValueError:
-        problems.append(f"SessionDuration {_clean(values[0], 40)!r} is not a number of seconds; ignored.")
+        problems.append(
+            f"SessionDuration {_clean(values[0], 40)!r} is not a number of seconds; ignored."
+        )
         return None
     if not 900 <= seconds <= 43200:
-        problems.append(f"SessionDuration {seconds} is outside 900..43200 seconds; STS may refuse it.")
+        problems.append(
+            f"SessionDuration {seconds} is outside 900..43200 seconds; STS may refuse it."
+        )
     return seconds
 
 
@@ -232,16 +253,21 @@ def decode_saml_response(data: str | bytes) -> Assertion:
     root = _parse(xml)
     if root.tag != _q(SAMLP, "Response"):
         local = root.tag.rsplit("}", 1)[-1]
-        raise SamlError(f"The XML is a <{_clean(local, 40)}>, not a SAML <Response>; capture the SAMLResponse again.")
+        raise SamlError(
+            f"The XML is a <{_clean(local, 40)}>, not a SAML <Response>; capture the SAMLResponse again."
+        )
     _check_status(root)
     if root.find(f".//{_q(SAML, 'EncryptedAssertion')}") is not None:
         raise EncryptedAssertionError(
             "The assertion is encrypted, so its roles cannot be read here; set default_role "
-            "(a role ARN) and principal_arn for this account in the config to sign in without reading them."
+            "(a role ARN) and principal_arn for this account in the config to sign in without reading them.",
+            encoded,
         )
     assertions = list(root.iter(_q(SAML, "Assertion")))
     if not assertions:
-        raise SamlError("The SAMLResponse carries no Assertion; the sign-in did not complete, so try again.")
+        raise SamlError(
+            "The SAMLResponse carries no Assertion; the sign-in did not complete, so try again."
+        )
     if len(assertions) > 1 or root.find(_q(SAML, "Assertion")) is None:
         raise SamlError(
             "The SAMLResponse has its Assertion in an unexpected place or more than once "
@@ -256,10 +282,18 @@ def decode_saml_response(data: str | bytes) -> Assertion:
     session_names = attributes.get(SESSION_NAME_ATTR, [])
     session_name = session_names[0] if session_names else None
     if session_name is not None and not _SESSION_NAME_RE.match(session_name):
-        problems.append("RoleSessionName must match [A-Za-z0-9_+=,.@-]{2,64}; STS will refuse this assertion.")
+        problems.append(
+            "RoleSessionName must match [A-Za-z0-9_+=,.@-]{2,64}; STS will refuse this assertion."
+        )
     subject = assertion.find(_q(SAML, "Subject"))
-    confirmation = subject.find(f"{_q(SAML, 'SubjectConfirmation')}/{_q(SAML, 'SubjectConfirmationData')}") if subject is not None else None
-    destination = root.get("Destination") or (confirmation.get("Recipient") if confirmation is not None else None)
+    confirmation = (
+        subject.find(f"{_q(SAML, 'SubjectConfirmation')}/{_q(SAML, 'SubjectConfirmationData')}")
+        if subject is not None
+        else None
+    )
+    destination = root.get("Destination") or (
+        confirmation.get("Recipient") if confirmation is not None else None
+    )
     if destination and not is_acs_url(destination):
         problems.append(f"Destination {_clean(destination, 120)!r} is not an AWS sign-in URL.")
     issuer = _text(assertion.find(_q(SAML, "Issuer"))) or _text(root.find(_q(SAML, "Issuer")))
@@ -267,12 +301,17 @@ def decode_saml_response(data: str | bytes) -> Assertion:
         saml_response=encoded,
         roles=roles,
         session_duration=_duration(attributes.get(DURATION_ATTR, []), problems),
-        not_on_or_after=_instant(confirmation.get("NotOnOrAfter") if confirmation is not None else None, "NotOnOrAfter", problems),
+        not_on_or_after=_instant(
+            confirmation.get("NotOnOrAfter") if confirmation is not None else None,
+            "NotOnOrAfter",
+            problems,
+        ),
         subject=_text(subject.find(_q(SAML, "NameID"))) if subject is not None else None,
         role_session_name=session_name,
         issuer=issuer,
         destination=destination,
-        in_response_to=root.get("InResponseTo") or (confirmation.get("InResponseTo") if confirmation is not None else None),
+        in_response_to=root.get("InResponseTo")
+        or (confirmation.get("InResponseTo") if confirmation is not None else None),
         issue_instant=_instant(assertion.get("IssueInstant"), "IssueInstant", problems),
         attributes={name: values for name, values in attributes.items() if name not in _AWS_ATTRS},
         problems=tuple(problems),

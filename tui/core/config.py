@@ -128,13 +128,32 @@ class Config:
 
 
 _SETTINGS_KEYS = {
-    "theme": str, "region": str, "duration": int, "credentials_file": str, "browser": str,
-    "driver": str, "shell": str, "timeout": int, "keymap": dict,
+    "theme": str,
+    "region": str,
+    "duration": int,
+    "credentials_file": str,
+    "browser": str,
+    "driver": str,
+    "shell": str,
+    "timeout": int,
+    "keymap": dict,
 }
 _ACCOUNT_KEYS = {
-    "name": str, "tenant_id": str, "app_id_uri": str, "region": str, "username": str,
-    "default_role": str, "principal_arn": str, "profile": str, "login_url": str, "acs_url": str,
-    "sts_endpoint": str, "federation_url": str, "duration": int, "force_authn": bool, "aliases": dict,
+    "name": str,
+    "tenant_id": str,
+    "app_id_uri": str,
+    "region": str,
+    "username": str,
+    "default_role": str,
+    "principal_arn": str,
+    "profile": str,
+    "login_url": str,
+    "acs_url": str,
+    "sts_endpoint": str,
+    "federation_url": str,
+    "duration": int,
+    "force_authn": bool,
+    "aliases": dict,
 }
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table"}
 
@@ -152,7 +171,9 @@ class _Checker:
         for key, value in table.items():
             if key not in allowed:
                 close = difflib.get_close_matches(key, list(allowed), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(allowed)}."
+                hint = (
+                    f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(allowed)}."
+                )
                 raise self.fail(where, f"unknown key {key!r}; {hint}")
             expected = allowed[key]
             ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
@@ -164,12 +185,15 @@ class _Checker:
     def url(self, value: str, key: str, where: str) -> None:
         parts = urlsplit(value)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise self.fail(where, f"{key!r} must be an http(s) URL like https://host/path, not {value!r}.")
+            raise self.fail(
+                where, f"{key!r} must be an http(s) URL like https://host/path, not {value!r}."
+            )
 
     def duration(self, value: int, key: str, where: str) -> None:
         if not MIN_DURATION <= value <= MAX_DURATION:
             raise self.fail(
-                where, f"{key!r} must be between {MIN_DURATION} and {MAX_DURATION} seconds, not {value}."
+                where,
+                f"{key!r} must be between {MIN_DURATION} and {MAX_DURATION} seconds, not {value}.",
             )
 
     def region(self, value: str, key: str, where: str) -> None:
@@ -186,12 +210,16 @@ def _settings(raw: dict[str, Any], check: _Checker) -> Settings:
     if "duration" in values:
         check.duration(values["duration"], "duration", where)
     if "timeout" in values and not 10 <= values["timeout"] <= 3600:
-        raise check.fail(where, f"'timeout' must be between 10 and 3600 seconds, not {values['timeout']}.")
+        raise check.fail(
+            where, f"'timeout' must be between 10 and 3600 seconds, not {values['timeout']}."
+        )
     if values.get("shell") and values["shell"] not in SHELLS:
-        raise check.fail(where, f"'shell' must be one of {', '.join(SHELLS)}, not {values['shell']!r}.")
+        raise check.fail(
+            where, f"'shell' must be one of {', '.join(SHELLS)}, not {values['shell']!r}."
+        )
     for key, value in values.get("keymap", {}).items():
         if not isinstance(value, str):
-            raise check.fail("[keymap]", f"{key!r} must be a key name string like \"ctrl+r\".")
+            raise check.fail("[keymap]", f'{key!r} must be a key name string like "ctrl+r".')
     if "credentials_file" in values:
         if not values["credentials_file"].strip():
             raise check.fail(where, "'credentials_file' must not be empty.")
@@ -211,36 +239,60 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
                 "app_id_uri": "the Entra app's Identifier (Entity ID), e.g. https://signin.aws.amazon.com/saml#1",
             }[required]
             raise check.fail(where, f"missing {required!r}; set it to {hint}.")
-    values: dict[str, Any] = {key: value.strip() if isinstance(value, str) else value for key, value in raw.items()}
+    values: dict[str, Any] = {
+        key: value.strip() if isinstance(value, str) else value for key, value in raw.items()
+    }
     if not _NAME_RE.match(values["name"]):
-        raise check.fail(where, "'name' may use letters, digits, '.', '_' and '-' (up to 64), starting with a letter or digit.")
+        raise check.fail(
+            where,
+            "'name' may use letters, digits, '.', '_' and '-' (up to 64), starting with a letter or digit.",
+        )
     if not _TENANT_RE.match(values["tenant_id"]):
-        raise check.fail(where, f"'tenant_id' must be a GUID or a domain like contoso.com, not {values['tenant_id']!r}.")
+        raise check.fail(
+            where,
+            f"'tenant_id' must be a GUID or a domain like contoso.com, not {values['tenant_id']!r}.",
+        )
     if any(ch.isspace() for ch in values["app_id_uri"]):
-        raise check.fail(where, "'app_id_uri' must not contain spaces; copy the Identifier exactly from the Entra app.")
+        raise check.fail(
+            where,
+            "'app_id_uri' must not contain spaces; copy the Identifier exactly from the Entra app.",
+        )
     values.setdefault("region", settings.region)
     check.region(values["region"], "region", where)
     role = values.get("default_role", "")
     if role and not (ROLE_ARN_RE.match(role) or ROLE_NAME_RE.match(role)):
-        raise check.fail(where, f"'default_role' must be a role ARN like arn:aws:iam::123456789012:role/Name or a role name, not {role!r}.")
+        raise check.fail(
+            where,
+            f"'default_role' must be a role ARN like arn:aws:iam::123456789012:role/Name or a role name, not {role!r}.",
+        )
     principal = values.get("principal_arn", "")
     if principal and not is_principal_arn(principal):
-        raise check.fail(where, f"'principal_arn' must be a SAML provider ARN like arn:aws:iam::123456789012:saml-provider/Entra, not {principal!r}.")
+        raise check.fail(
+            where,
+            f"'principal_arn' must be a SAML provider ARN like arn:aws:iam::123456789012:saml-provider/Entra, not {principal!r}.",
+        )
     if values.get("profile") and not _PROFILE_RE.match(values["profile"]):
         raise check.fail(where, "'profile' may use letters, digits and _.@+=,- only.")
     for key in ("login_url", "sts_endpoint", "federation_url", "acs_url"):
         if values.get(key):
             check.url(values[key], key, where)
     if values.get("acs_url") and not is_acs_url(values["acs_url"]):
-        raise check.fail(where, "'acs_url' must be an AWS sign-in SAML URL such as https://signin.aws.amazon.com/saml or https://eu-west-1.signin.aws.amazon.com/saml.")
+        raise check.fail(
+            where,
+            "'acs_url' must be an AWS sign-in SAML URL such as https://signin.aws.amazon.com/saml or https://eu-west-1.signin.aws.amazon.com/saml.",
+        )
     if "duration" in values:
         check.duration(values["duration"], "duration", where)
     aliases = values.get("aliases", {})
     for account_id, alias in aliases.items():
         if not _ACCOUNT_ID_RE.match(account_id):
-            raise check.fail(f"{where} aliases", f"{account_id!r} must be a 12-digit AWS account ID.")
+            raise check.fail(
+                f"{where} aliases", f"{account_id!r} must be a 12-digit AWS account ID."
+            )
         if not isinstance(alias, str) or not alias.isprintable():
-            raise check.fail(f"{where} aliases", f"the alias for {account_id} must be a printable string.")
+            raise check.fail(
+                f"{where} aliases", f"the alias for {account_id} must be a printable string."
+            )
     return Account(**values)
 
 

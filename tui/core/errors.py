@@ -20,7 +20,14 @@ class SamlError(EntraAwsError):
 
 
 class EncryptedAssertionError(SamlError):
-    """The assertion is encrypted, so its roles cannot be read here."""
+    """The assertion is encrypted, so its roles cannot be read here.
+
+    It keeps the SAMLResponse (not in its message) so a configured role can still be assumed.
+    """
+
+    def __init__(self, message: str, saml_response: str) -> None:
+        super().__init__(message)
+        self.saml_response = saml_response
 
 
 class IdpStatusError(SamlError):

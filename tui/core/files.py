@@ -34,7 +34,9 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o600, private_dir: bool = False) -> None:
+def atomic_write(
+    path: Path, data: str | bytes, *, mode: int = 0o600, private_dir: bool = False
+) -> None:
     """Replace `path` with `data` atomically; the file gets `mode` from its first byte."""
     target = path.resolve() if path.is_symlink() else path
     folder = target.parent
@@ -46,7 +48,9 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = 0o600, private_di
         payload = data.encode("utf-8") if isinstance(data, str) else data
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise FileWriteError(f"Could not write {path}: {_reason(exc)}; fix that and try again.") from None
+        raise FileWriteError(
+            f"Could not write {path}: {_reason(exc)}; fix that and try again."
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)

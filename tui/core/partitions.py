@@ -31,16 +31,28 @@ class Partition:
 
 
 AWS = Partition(
-    "aws", "aws.amazon.com", "amazonaws.com", "https://console.aws.amazon.com/",
-    "https://login.microsoftonline.com", "us-east-1",
+    "aws",
+    "aws.amazon.com",
+    "amazonaws.com",
+    "https://console.aws.amazon.com/",
+    "https://login.microsoftonline.com",
+    "us-east-1",
 )
 AWS_US_GOV = Partition(
-    "aws-us-gov", "amazonaws-us-gov.com", "amazonaws.com", "https://console.amazonaws-us-gov.com/",
-    "https://login.microsoftonline.us", "us-gov-west-1",
+    "aws-us-gov",
+    "amazonaws-us-gov.com",
+    "amazonaws.com",
+    "https://console.amazonaws-us-gov.com/",
+    "https://login.microsoftonline.us",
+    "us-gov-west-1",
 )
 AWS_CN = Partition(
-    "aws-cn", "amazonaws.cn", "amazonaws.com.cn", "https://console.amazonaws.cn/",
-    "https://login.partner.microsoftonline.cn", "cn-north-1",
+    "aws-cn",
+    "amazonaws.cn",
+    "amazonaws.com.cn",
+    "https://console.amazonaws.cn/",
+    "https://login.partner.microsoftonline.cn",
+    "cn-north-1",
 )
 PARTITIONS = {p.name: p for p in (AWS, AWS_US_GOV, AWS_CN)}
 

@@ -32,9 +32,16 @@ def _escape_text(value: str) -> str:
 
 
 def authn_request_xml(
-    request_id: str, issuer: str, acs_url: str, issue_instant: datetime, *, force_authn: bool = False
+    request_id: str,
+    issuer: str,
+    acs_url: str,
+    issue_instant: datetime,
+    *,
+    force_authn: bool = False,
 ) -> str:
-    instant = issue_instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{issue_instant.microsecond // 1000:03d}Z"
+    instant = (
+        issue_instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{issue_instant.microsecond // 1000:03d}Z"
+    )
     force = ' ForceAuthn="true"' if force_authn else ""
     return (
         f'<samlp:AuthnRequest xmlns:samlp="{_SAMLP}" ID={quoteattr(request_id)} Version="2.0"'

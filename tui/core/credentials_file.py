@@ -1,0 +1,125 @@
+"""Writing profiles into the shared credentials file (`~/.aws/credentials`).
+
+Only our profiles' key lines change: other profiles, their keys, comments and order are kept.
+The result is checked with configparser before it replaces the file (atomically, 0600, under a
+lock), so many concurrent writers never lose or tear a profile.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from tui.core.errors import FileWriteError
+from tui.core.files import atomic_write, locked
+from tui.core.sessions import Session
+from tui.core.timeutil import rfc3339
+
+_HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:[#;].*)?$")
+_KEY = re.compile(r"^\s*([^=:#;\s][^=:]*?)\s*[=:]")
+# Keys we own in a profile; a stale legacy token key would shadow the new session, so it goes too.
+_MANAGED = (
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "x_security_token_expires",
+)
+_REMOVED = ("aws_security_token",)
+
+
+def _profile_lines(session: Session) -> list[str]:
+    return [
+        f"aws_access_key_id = {session.access_key_id}",
+        f"aws_secret_access_key = {session.secret_access_key}",
+        f"aws_session_token = {session.session_token}",
+        f"x_security_token_expires = {rfc3339(session.expiration)}",
+    ]
+
+
+def _sections(lines: list[str]) -> list[tuple[str | None, list[str]]]:
+    """Split into (section name, lines) blocks; the first block holds lines before any header."""
+    blocks: list[tuple[str | None, list[str]]] = [(None, [])]
+    for line in lines:
+        match = _HEADER.match(line)
+        if match:
+            blocks.append((match.group(1), [line]))
+        else:
+            blocks[-1][1].append(line)
+    return blocks
+
+
+def _rewrite_block(block: list[str], session: Session) -> list[str]:
+    header, body = block[0], block[1:]
+    kept = []
+    for line in body:
+        key = _KEY.match(line)
+        if key and key.group(1).strip().lower() in _MANAGED + _REMOVED:
+            continue
+        kept.append(line)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return [header, *_profile_lines(session), *kept, ""]
+
+
+def render(text: str, profiles: Mapping[str, Session]) -> str:
+    """The credentials file `text` with each profile in `profiles` set to its session."""
+    blocks = _sections(text.splitlines())
+    done: set[str] = set()
+    out: list[str] = []
+    for name, block in blocks:
+        if name is not None and name in profiles and name not in done:
+            out.extend(_rewrite_block(block, profiles[name]))
+            done.add(name)
+        else:
+            out.extend(block)
+    for name, session in profiles.items():
+        if name not in done:
+            if out and out[-1].strip():
+                out.append("")
+            out.extend([f"[{name}]", *_profile_lines(session), ""])
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _check(text: str, path: Path) -> None:
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" near line {line}" if line else ""
+        raise FileWriteError(
+            f"{path} is not a valid INI file{where}; fix it by hand (nothing was written) "
+            "or use --no-write."
+        ) from None
+
+
+def write_profiles(path: Path, profiles: Mapping[str, Session]) -> None:
+    """Set each profile in `profiles` in the credentials file at `path`."""
+    if not profiles:
+        return
+    with locked(path):
+        try:
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
+            raise FileWriteError(
+                f"Could not read {path} ({reason}); nothing was written."
+            ) from None
+        _check(current, path)
+        updated = render(current, profiles)
+        _check(updated, path)
+        atomic_write(path, updated)
+
+
+def read_profile(path: Path, profile: str) -> dict[str, str]:
+    """The keys of one profile (for tests and for the TUI's "written" marker)."""
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return {}
+    return dict(parser[profile]) if parser.has_section(profile) else {}

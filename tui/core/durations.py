@@ -1,0 +1,69 @@
+"""Choosing DurationSeconds: the request, capped by the assertion, stepped down when a role refuses.
+
+STS cannot tell us a role's MaxSessionDuration before we ask, and its error does not say the
+maximum; so we step down (12 h, 8 h, 4 h, 2 h, 1 h) and remember what worked per role.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from pathlib import Path
+
+from tui.core.errors import FileWriteError
+from tui.core.files import atomic_write, locked
+
+MIN_SECONDS, MAX_SECONDS = 900, 43200
+LADDER = (43200, 28800, 14400, 7200, 3600)
+
+
+def fit_duration(requested: int, session_duration: int | None, remembered: int | None) -> int:
+    """min(requested, SessionDuration, the role's known limit), clamped to STS's 900..43200."""
+    seconds = requested
+    if session_duration:
+        seconds = min(seconds, session_duration)
+    if remembered:
+        seconds = min(seconds, remembered)
+    return max(MIN_SECONDS, min(MAX_SECONDS, seconds))
+
+
+def next_lower(seconds: int) -> int | None:
+    """The next step down the ladder, or None when 1 h (every role's floor) was refused."""
+    return next((step for step in LADDER if step < seconds), None)
+
+
+class DurationMemory:
+    """Per role, the largest duration that worked after a longer one was refused (a JSON file)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._limits: dict[str, int] = {}
+        self._dirty: dict[str, int] = {}
+        if path is not None:
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                self._limits = {k: int(v) for k, v in loaded.items() if isinstance(k, str)}
+
+    def limit(self, role_arn: str) -> int | None:
+        with self._lock:
+            return self._limits.get(role_arn)
+
+    def remember(self, role_arn: str, seconds: int) -> None:
+        with self._lock:
+            self._limits[role_arn] = seconds
+            self._dirty[role_arn] = seconds
+
+    def save(self) -> None:
+        """Merge what we learned into the file; a failure to save only loses the hint."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, {}
+        if not dirty or self.path is None:
+            return
+        with contextlib.suppress(FileWriteError), locked(self.path):
+            current: dict[str, int] = {}
+            with contextlib.suppress(OSError, ValueError):
+                current = json.loads(self.path.read_text(encoding="utf-8"))
+            current.update(dirty)
+            atomic_write(self.path, json.dumps(current, indent=1, sort_keys=True), private_dir=True)

@@ -1,0 +1,124 @@
+"""Exports of a session: shell commands, dotenv, credential_process JSON and config snippets.
+
+Each shell gets its own quoting; AWS's values are base64-like, but nothing here relies on that.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from tui.core.sessions import Session
+from tui.core.timeutil import rfc3339
+
+SHELLS = ("bash", "zsh", "fish", "powershell", "cmd", "dotenv")
+_SAFE_BARE = re.compile(r"^[A-Za-z0-9_./:+=@-]*$")
+
+
+def variables(session: Session) -> list[tuple[str, str]]:
+    """The environment a session sets, in the order people expect to read it."""
+    return [
+        ("AWS_ACCESS_KEY_ID", session.access_key_id),
+        ("AWS_SECRET_ACCESS_KEY", session.secret_access_key),
+        ("AWS_SESSION_TOKEN", session.session_token),
+        ("AWS_REGION", session.region),
+        ("AWS_DEFAULT_REGION", session.region),
+        ("AWS_CREDENTIAL_EXPIRATION", rfc3339(session.expiration)),
+    ]
+
+
+def _posix(value: str) -> str:
+    return shlex.quote(value)
+
+
+def _fish(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _powershell(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _cmd(name: str, value: str) -> str:
+    if any(ch in value for ch in '"%\r\n'):
+        raise ValueError(f"{name} holds a character cmd cannot set safely")
+    return f'set "{name}={value}"'
+
+
+def _dotenv(value: str) -> str:
+    if _SAFE_BARE.match(value):
+        return value
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _comment(session: Session, marker: str) -> str:
+    return f"{marker} entra-aws: {session.account} {session.role_name} ({session.account_id}), expires {rfc3339(session.expiration)}"
+
+
+def shell_export(session: Session, shell: str) -> str:
+    """Commands that put the session into the current shell (or a .env file)."""
+    pairs = variables(session)
+    if shell in ("bash", "zsh", "sh"):
+        lines = [_comment(session, "#")] + [f"export {k}={_posix(v)}" for k, v in pairs]
+    elif shell == "fish":
+        lines = [_comment(session, "#")] + [f"set -gx {k} {_fish(v)}" for k, v in pairs]
+    elif shell == "powershell":
+        lines = [_comment(session, "#")] + [f"$Env:{k} = {_powershell(v)}" for k, v in pairs]
+    elif shell == "cmd":
+        lines = [_comment(session, "REM")] + [_cmd(k, v) for k, v in pairs]
+    elif shell == "dotenv":
+        lines = [_comment(session, "#")] + [f"{k}={_dotenv(v)}" for k, v in pairs]
+    else:
+        raise ValueError(f"unknown shell {shell!r}; choose one of {', '.join(SHELLS)}")
+    return "\n".join(lines) + "\n"
+
+
+def profile_export(profile: str, shell: str) -> str:
+    """One line that points the current shell at a credentials-file profile."""
+    if shell == "fish":
+        return f"set -gx AWS_PROFILE {_fish(profile)}\n"
+    if shell == "powershell":
+        return f"$Env:AWS_PROFILE = {_powershell(profile)}\n"
+    if shell == "cmd":
+        return _cmd("AWS_PROFILE", profile) + "\n"
+    if shell == "dotenv":
+        return f"AWS_PROFILE={_dotenv(profile)}\n"
+    return f"export AWS_PROFILE={_posix(profile)}\n"
+
+
+def credential_process_json(session: Session) -> str:
+    """The JSON the AWS CLI and SDKs read from a credential_process command."""
+    return json.dumps(
+        {
+            "Version": 1,
+            "AccessKeyId": session.access_key_id,
+            "SecretAccessKey": session.secret_access_key,
+            "SessionToken": session.session_token,
+            "Expiration": rfc3339(session.expiration),
+        }
+    )
+
+
+def _executable() -> str:
+    """The command that runs entra-aws, as an absolute path when we can find one."""
+    found = shutil.which("entra-aws")
+    if found:
+        return found
+    return f"{sys.executable} -m tui"
+
+
+def credential_process_config(session: Session, profile: str | None = None) -> str:
+    """An ~/.aws/config block that makes the CLI/SDKs ask entra-aws for this session."""
+    command = _executable()
+    exe = command if " -m " in command else shlex.quote(str(Path(command)))
+    name = profile or session.profile
+    return (
+        f"[profile {name}]\n"
+        f"credential_process = {exe} credential-process {shlex.quote(session.account)}"
+        f" --role {shlex.quote(session.role_arn)}\n"
+        f"region = {session.region}\n"
+    )

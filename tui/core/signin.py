@@ -1,0 +1,229 @@
+"""The sign-in workflow shared by the CLI and the TUI: capture → decode → pick roles → assume → keep.
+
+Each step is a function so the TUI can run them in workers and show what happens between them.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from tui.core.assertion import MAX_INPUT_BYTES, Assertion, decode_saml_response, require_roles
+from tui.core.config import Account, Config
+from tui.core.credentials_file import write_profiles
+from tui.core.durations import DurationMemory
+from tui.core.errors import EncryptedAssertionError, EntraAwsError, FileWriteError, SamlError
+from tui.core.paths import state_dir
+from tui.core.roles import Role, is_role_arn, matching_roles
+from tui.core.saml_request import build_authn_request
+from tui.core.sessions import Session, SessionStore
+from tui.core.sts import Assumed, StsGateway
+from tui.core.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one chosen role."""
+
+    role: Role
+    profile: str
+    session: Session | None = None
+    error: EntraAwsError | None = None
+
+
+def read_saml_source(source: str) -> bytes:
+    """The bytes of `--saml-file FILE|-` (stdin for `-`), capped before anything parses them."""
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError:
+        raise EntraAwsError(
+            f"No such file: {source}; pass the file holding the SAMLResponse, or - for stdin."
+        ) from None
+    except IsADirectoryError:
+        raise EntraAwsError(
+            f"{source} is a folder; pass the file holding the SAMLResponse."
+        ) from None
+    except OSError as exc:
+        raise EntraAwsError(f"Could not read {source}: {exc.strerror}.") from None
+    return data
+
+
+def decode_for_account(data: str | bytes, account: Account) -> Assertion:
+    """Decode; an encrypted assertion is still usable when the account names its role and provider."""
+    try:
+        return decode_saml_response(data)
+    except EncryptedAssertionError as exc:
+        if not (is_role_arn(account.default_role) and account.principal_arn):
+            raise
+        return Assertion(
+            saml_response=exc.saml_response,
+            roles=(Role(account.default_role, account.principal_arn),),
+            session_duration=None,
+            not_on_or_after=None,
+            subject=None,
+            role_session_name=None,
+            issuer=None,
+            destination=None,
+            in_response_to=None,
+            issue_instant=None,
+            attributes={},
+            problems=(
+                "The assertion is encrypted; using default_role and principal_arn from the config.",
+            ),
+        )
+
+
+def capture(
+    account: Account,
+    config: Config,
+    *,
+    headless: bool,
+    timeout: float | None = None,
+    cancel: threading.Event | None = None,
+    on_status: Callable[[str], None] | None = None,
+) -> Assertion:
+    """Sign in through the browser and decode what Entra posted."""
+    from tui.core import browser  # selenium is heavy: only load it when a browser is needed
+
+    request = build_authn_request(account)
+    settings = browser.BrowserSettings(
+        browser=config.settings.browser,
+        driver=config.settings.driver,
+        headless=headless,
+        timeout=float(timeout or config.settings.timeout),
+    )
+    captured = browser.sign_in(
+        request.url, account.name, settings, cancel=cancel, on_status=on_status
+    )
+    return decode_for_account(captured.saml_response, account)
+
+
+def _label(role: Role, account: Account) -> str:
+    alias = account.alias(role.account_id)
+    return f"{role.name} ({alias or role.account_id})"
+
+
+def choose_roles(
+    account: Account, assertion: Assertion, wanted: Sequence[str], all_roles: bool
+) -> list[Role]:
+    """The roles to assume: --role values, --all-roles, the account's default_role, or the only one."""
+    available = require_roles(assertion)
+    if all_roles:
+        return list(available)
+    chosen: list[Role] = []
+    for item in wanted or ([account.default_role] if account.default_role else []):
+        hits = matching_roles(available, item)
+        if not hits:
+            names = ", ".join(_label(role, account) for role in available)
+            raise SamlError(f"The assertion has no role {item!r}; it carries: {names}.")
+        if len(hits) > 1:
+            arns = ", ".join(role.role_arn for role in hits)
+            raise SamlError(f"{item!r} matches {len(hits)} roles ({arns}); give the full role ARN.")
+        if hits[0] not in chosen:
+            chosen.append(hits[0])
+    if chosen:
+        return chosen
+    if len(available) == 1:
+        return list(available)
+    names = ", ".join(_label(role, account) for role in available)
+    raise SamlError(
+        f"The assertion carries {len(available)} roles; pick with --role NAME|ARN (repeatable) or --all-roles: {names}."
+    )
+
+
+def profile_names(
+    account: Account, roles: Sequence[Role], override: str | None = None
+) -> dict[Role, str]:
+    """One role → the account's profile; several → `<profile>-<role>` (plus the account ID on clashes)."""
+    base = override or account.profile_name
+    if len(roles) == 1:
+        return {roles[0]: base}
+    names: dict[Role, str] = {}
+    clashing = {role.name for role in roles if sum(r.name == role.name for r in roles) > 1}
+    for role in roles:
+        suffix = f"{role.account_id}-{role.name}" if role.name in clashing else role.name
+        names[role] = f"{base}-{suffix}"
+    return names
+
+
+def _session(
+    account: Account, assumed: Assumed, profile: str, assertion: Assertion, now: datetime
+) -> Session:
+    creds = assumed.credentials
+    assert creds is not None
+    return Session(
+        account=account.name,
+        role_arn=assumed.role.role_arn,
+        principal_arn=assumed.role.principal_arn,
+        profile=profile,
+        region=account.region,
+        access_key_id=creds.access_key_id,
+        secret_access_key=creds.secret_access_key,
+        session_token=creds.session_token,
+        expiration=creds.expiration,
+        assumed_role_arn=assumed.assumed_role_arn,
+        issued_at=now,
+        subject=assertion.subject or "",
+        duration=assumed.duration,
+    )
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Every role's outcome, and why the credentials file could not be written (sessions are kept)."""
+
+    outcomes: list[Outcome]
+    write_error: EntraAwsError | None = None
+
+    @property
+    def sessions(self) -> list[Session]:
+        return [o.session for o in self.outcomes if o.session is not None]
+
+
+def durations_path() -> Path:
+    return state_dir() / "durations.json"
+
+
+def assume_and_keep(
+    config: Config,
+    account: Account,
+    assertion: Assertion,
+    roles: Sequence[Role],
+    *,
+    duration: int | None = None,
+    profile: str | None = None,
+    write: bool = True,
+    store: SessionStore | None = None,
+) -> Kept:
+    """Assume `roles` concurrently, store every session, and write their profiles unless told not to."""
+    gateway = StsGateway(
+        account.effective_sts_endpoint, account.region, DurationMemory(durations_path())
+    )
+    results = gateway.assume_many(assertion, roles, duration or config.duration_for(account))
+    names = profile_names(account, roles, profile)
+    now = utcnow()
+    outcomes = [
+        Outcome(r.role, names[r.role], _session(account, r, names[r.role], assertion, now))
+        if r.ok
+        else Outcome(r.role, names[r.role], error=r.error)
+        for r in results
+    ]
+    kept = Kept(outcomes)
+    if kept.sessions:
+        (store or SessionStore()).save(kept.sessions)
+        if write:
+            try:
+                write_profiles(
+                    config.settings.credentials_file, {s.profile: s for s in kept.sessions}
+                )
+            except FileWriteError as exc:
+                return Kept(outcomes, exc)
+    return kept
