@@ -1,0 +1,216 @@
+"""The `entra-aws` command: argparse in front of the subcommands; the TUI is the default.
+
+Subcommands import their dependencies when they run, so `decode` never loads boto3 and the TUI
+never waits for selenium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.core.config import SHELLS
+from tui.core.errors import EntraAwsError
+
+log = logging.getLogger("entra_aws.cli")
+
+
+def _duration(value: str) -> int:
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of seconds") from None
+    if not 900 <= seconds <= 43200:
+        raise argparse.ArgumentTypeError("must be between 900 and 43200 seconds (15 min to 12 h)")
+    return seconds
+
+
+def _timeout(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 1 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError("must be between 1 and 3600 seconds")
+    return seconds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="entra-aws",
+        description="Sign in to AWS through Microsoft Entra ID (SAML). With no command, opens the TUI.",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: $ENTRA_AWS_CONFIG, else the user config folder)",
+    )
+    parser.add_argument(
+        "--log-level",
+        metavar="LEVEL",
+        help="debug, info, warning (default) or error; logs go to a private file in the state folder",
+    )
+    parser.add_argument("--version", action="version", version=f"entra-aws {__version__}")
+    parser.set_defaults(command="tui", theme=None)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    tui = sub.add_parser("tui", help="the full-screen app (the default)")
+    tui.add_argument("--theme", metavar="NAME", help="theme to use; `--theme ?` lists them")
+    tui.set_defaults(command="tui")
+
+    demo = sub.add_parser(
+        "demo",
+        help="the TUI against the embedded IdP and a local STS (nothing leaves this machine)",
+    )
+    demo.add_argument("--theme", metavar="NAME", help="theme to use; `--theme ?` lists them")
+    demo.add_argument(
+        "--headless", action="store_true", default=None, help="never show the browser window"
+    )
+    demo.set_defaults(command="demo")
+
+    login = sub.add_parser("login", help="sign in to an account and assume roles")
+    login.add_argument("account", metavar="ACCOUNT")
+    login.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="ROLE",
+        help="role ARN or role name (repeatable)",
+    )
+    login.add_argument(
+        "--all-roles", action="store_true", help="assume every role in the assertion"
+    )
+    login.add_argument(
+        "--duration",
+        type=_duration,
+        metavar="SECONDS",
+        help="session length (900-43200), capped by the assertion's SessionDuration",
+    )
+    login.add_argument(
+        "--headless",
+        action="store_true",
+        help="sign in without showing a window (works when the account's browser profile is still signed in)",
+    )
+    login.add_argument(
+        "--timeout",
+        type=_timeout,
+        metavar="SECONDS",
+        help="how long to wait for the sign-in (default: settings.timeout)",
+    )
+    login.add_argument(
+        "--saml-file",
+        metavar="FILE",
+        help="use a captured SAMLResponse (base64 or XML; - for stdin) instead of a browser",
+    )
+    login.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="credentials-file profile name (default: the account's profile)",
+    )
+    login.add_argument(
+        "--no-write",
+        action="store_true",
+        help="do not write the credentials file (sessions are still kept)",
+    )
+    login.add_argument(
+        "--output",
+        choices=("json", "env", "none"),
+        default="none",
+        help="print credentials as JSON or shell exports (default: a summary)",
+    )
+    login.add_argument(
+        "--shell", choices=SHELLS, help="shell for --output env (default: settings.shell or $SHELL)"
+    )
+    login.set_defaults(command="login")
+
+    decode = sub.add_parser("decode", help="show what a SAMLResponse carries")
+    decode.add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help="file with the SAMLResponse (base64 or XML); - or nothing for stdin",
+    )
+    decode.add_argument("--json", action="store_true", help="print JSON")
+    decode.set_defaults(command="decode")
+
+    sessions = sub.add_parser("sessions", help="list cached sessions with the time they have left")
+    sessions.add_argument("--json", action="store_true", help="print JSON")
+    sessions.set_defaults(command="sessions")
+
+    env = sub.add_parser("env", help="print shell commands that export a cached session")
+    env.add_argument("target", metavar="ACCOUNT[:ROLE]")
+    env.add_argument("--shell", choices=SHELLS, help="default: settings.shell or $SHELL")
+    env.set_defaults(command="env")
+
+    process = sub.add_parser(
+        "credential-process", help="credentials for the AWS CLI/SDKs' credential_process"
+    )
+    process.add_argument("account", metavar="ACCOUNT")
+    process.add_argument(
+        "--role", metavar="ROLE", help="role ARN or name (default: the account's default_role)"
+    )
+    process.set_defaults(command="credential-process")
+
+    console = sub.add_parser("console", help="open the AWS console for a cached session")
+    console.add_argument("account", metavar="ACCOUNT")
+    console.add_argument("--role", metavar="ROLE", help="role ARN or name")
+    console.add_argument(
+        "--print",
+        action="store_true",
+        help="print the sign-in URL instead of opening a browser (it is a secret for 15 minutes)",
+    )
+    console.set_defaults(command="console")
+    return parser
+
+
+_HANDLERS = {
+    "tui": "tui.subcommands.run_tui",
+    "demo": "tui.subcommands.demo",
+    "login": "tui.subcommands.login",
+    "decode": "tui.subcommands.decode",
+    "sessions": "tui.subcommands.sessions",
+    "env": "tui.subcommands.env",
+    "credential-process": "tui.subcommands.credential_process",
+    "console": "tui.subcommands.console",
+}
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """Turn SIGTERM into SystemExit so `finally` blocks close any browser we started."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from tui.core.logs import setup_logging
+
+    setup_logging(args.log_level)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        module = importlib.import_module(_HANDLERS[args.command])
+        return int(module.run(args) or 0)
+    except EntraAwsError as error:
+        log.info("%s failed: %s", args.command, error)
+        print(f"entra-aws: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("entra-aws: cancelled.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 141
+    except Exception as error:  # a bug, not a user error: keep the details in the private log
+        log.exception("unexpected error in %s", args.command)
+        from tui.core.logs import log_path
+
+        print(
+            f"entra-aws: internal error ({type(error).__name__}); details are in {log_path()}. "
+            "Please report it.",
+            file=sys.stderr,
+        )
+        return 70

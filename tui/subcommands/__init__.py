@@ -1,0 +1,1 @@
+"""One module per `entra-aws` subcommand, each with `run(args) -> int`."""

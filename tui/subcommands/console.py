@@ -1,0 +1,38 @@
+"""`entra-aws console ACCOUNT [--role ROLE] [--print]`: the AWS console, signed in as a session."""
+
+from __future__ import annotations
+
+import argparse
+import webbrowser
+
+from tui.core.console import console_url
+from tui.core.errors import ConfigError, EntraAwsError
+from tui.core.partitions import partition_for_region
+from tui.core.sessions import SessionStore
+from tui.subcommands.common import config_from, pick_session, require_live, say
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = config_from(args, missing_ok=True)
+    except ConfigError:
+        config = None
+    session = require_live(pick_session(SessionStore(), config, args.account, args.role))
+    account = next(
+        (a for a in (config.accounts if config else ()) if a.name == session.account), None
+    )
+    federation = (
+        account.effective_federation_url
+        if account
+        else partition_for_region(session.region).federation_url()
+    )
+    url = console_url(session, federation)
+    if args.print:
+        print(url)
+        return 0
+    if not webbrowser.open(url):
+        raise EntraAwsError(
+            "No web browser could be opened here; use --print and open the URL yourself."
+        )
+    say(f"Opened the AWS console for {session.account}:{session.role_name}.")
+    return 0

@@ -1,0 +1,68 @@
+"""`entra-aws credential-process ACCOUNT [--role ROLE]`: the AWS CLI/SDKs' credential_process.
+
+stdout carries only the documented JSON; stderr carries one sentence when something is wrong and
+never a secret. An expiring session is refreshed by a silent headless sign-in when the account's
+browser profile still holds Entra's "Stay signed in" cookie; otherwise we ask for a person.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from tui.core.config import Config
+from tui.core.errors import BrowserError, EntraAwsError, NeedsPerson, SessionError
+from tui.core.exports import credential_process_json
+from tui.core.sessions import Session, SessionStore
+from tui.core.signin import assume_and_keep, capture, choose_roles
+from tui.subcommands.common import config_from, pick_session, say
+
+REFRESH_BEFORE = 15 * 60  # botocore refreshes at 15 minutes left; give it fresh credentials by then
+SILENT_TIMEOUT = 60.0
+
+
+def _cached(store: SessionStore, config: Config, account: str, role: str | None) -> Session | None:
+    try:
+        return pick_session(store, config, account, role)
+    except SessionError:
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from(args)
+    account = config.account(args.account)
+    store = SessionStore()
+    cached = _cached(store, config, account.name, args.role)
+    if cached is not None and cached.remaining() > REFRESH_BEFORE:
+        print(credential_process_json(cached))
+        return 0
+    role = cached.role_arn if cached is not None else (args.role or account.default_role or None)
+    try:
+        from tui.core import browser
+
+        if not browser.has_signed_in_before(account.name):
+            raise NeedsPerson("no signed-in browser profile yet")
+        assertion = capture(
+            account, config, headless=True, timeout=min(SILENT_TIMEOUT, config.settings.timeout)
+        )
+        roles = choose_roles(account, assertion, [role] if role else [], False)
+        kept = assume_and_keep(config, account, assertion, roles[:1], write=False, store=store)
+    except (NeedsPerson, BrowserError) as error:
+        if cached is not None and cached.remaining() > 60:
+            say(
+                f"entra-aws: could not refresh {account.name} silently; using the session that expires at {cached.expiration:%H:%M} UTC."
+            )
+            print(credential_process_json(cached))
+            return 0
+        reason = (
+            "needs you to sign in"
+            if isinstance(error, NeedsPerson)
+            else f"could not be refreshed ({error})"
+        )
+        raise SessionError(
+            f"The session for {account.name} has expired and {reason}: run `entra-aws login {account.name}`."
+        ) from None
+    if not kept.sessions:
+        outcome = kept.outcomes[0]
+        raise outcome.error or EntraAwsError(f"Could not assume {outcome.role.name}.")
+    print(credential_process_json(kept.sessions[0]))
+    return 0

@@ -1,0 +1,102 @@
+"""`entra-aws decode [FILE|-] [--json]`: what a SAMLResponse carries, without calling AWS."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+
+from tui.core.assertion import Assertion, decode_saml_response
+from tui.core.errors import ConfigError
+from tui.core.signin import read_saml_source
+from tui.core.timeutil import format_duration, format_remaining, utcnow
+from tui.subcommands.common import config_from, printable, say
+
+_SHORT_NAMES = {
+    "http://schemas.microsoft.com/identity/claims/": "",
+    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/": "",
+    "http://schemas.microsoft.com/ws/2008/06/identity/claims/": "",
+    "http://schemas.microsoft.com/claims/": "",
+}
+
+
+def _aliases(args: argparse.Namespace) -> dict[str, str]:
+    """Account aliases from every configured account; decode works without a config too."""
+    try:
+        config = config_from(args, missing_ok=True)
+    except ConfigError as error:
+        say(f"entra-aws: note: aliases unavailable ({error})")
+        return {}
+    merged: dict[str, str] = {}
+    for account in config.accounts:
+        merged.update(account.aliases)
+    return merged
+
+
+def _short(name: str) -> str:
+    for prefix, replacement in _SHORT_NAMES.items():
+        if name.startswith(prefix):
+            return replacement + name[len(prefix) :]
+    return name
+
+
+def render(assertion: Assertion, aliases: dict[str, str]) -> str:
+    now = utcnow()
+    lines: list[str] = []
+    who = printable(assertion.subject) or "(no NameID)"
+    if assertion.display_name:
+        who += f" ({printable(assertion.display_name)})"
+    lines.append(f"Subject        {who}")
+    lines.append(f"Issuer         {printable(assertion.issuer) or '-'}")
+    lines.append(f"Destination    {printable(assertion.destination) or '-'}")
+    lines.append(f"Session name   {printable(assertion.role_session_name) or '-'}")
+    duration = assertion.session_duration
+    lines.append(
+        f"Duration       {format_duration(duration) + f' ({duration} s)' if duration else '- (no SessionDuration)'}"
+    )
+    until = assertion.redeemable_until
+    if until:
+        left = (until - now).total_seconds()
+        state = f"{format_remaining(left)} left" if left > 0 else "expired: sign in again to use it"
+        lines.append(f"Redeem until   {until:%Y-%m-%d %H:%M:%S} UTC ({state})")
+    by_account: dict[str, list] = defaultdict(list)
+    for role in assertion.roles:
+        by_account[role.account_id].append(role)
+    lines.append("")
+    lines.append(
+        f"Roles ({len(assertion.roles)} in {len(by_account)} account{'s' if len(by_account) != 1 else ''})"
+    )
+    for account_id, roles in sorted(by_account.items()):
+        alias = aliases.get(account_id, "")
+        lines.append(f"  {account_id}  {printable(alias)}".rstrip())
+        width = max(len(role.name) for role in roles)
+        for role in sorted(roles, key=lambda r: r.name):
+            provider = role.principal_arn.split(":", 5)[-1]
+            lines.append(f"    {role.name:<{width}}  {role.role_arn}  via {provider}")
+    if not assertion.roles:
+        lines.append("  (none)")
+    if assertion.attributes:
+        lines.append("")
+        lines.append(f"Attributes ({len(assertion.attributes)})")
+        width = min(32, max(len(_short(name)) for name in assertion.attributes))
+        for name, values in sorted(assertion.attributes.items()):
+            shown = (
+                printable(values[0])
+                if len(values) == 1
+                else f"({len(values)} values) " + printable(", ".join(values[:3]))
+            )
+            lines.append(f"  {_short(name):<{width}}  {shown[:100]}")
+    if assertion.problems:
+        lines.append("")
+        lines.append("Problems")
+        lines.extend(f"  - {printable(problem)}" for problem in assertion.problems)
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    assertion = decode_saml_response(read_saml_source(args.file))
+    if args.json:
+        print(json.dumps(assertion.to_json(), indent=2))
+    else:
+        print(render(assertion, _aliases(args)))
+    return 0
