@@ -9,10 +9,16 @@ import platformdirs
 
 APP = "entra-aws"
 CONFIG_ENV = "ENTRA_AWS_CONFIG"
+HOME_ENV = "ENTRA_AWS_HOME"  # one folder for everything (the demo and tests use it to stay apart)
+
+
+def _base(kind: str) -> Path | None:
+    home = os.environ.get(HOME_ENV)
+    return Path(home).expanduser() / kind if home else None
 
 
 def config_dir() -> Path:
-    return Path(platformdirs.user_config_dir(APP, appauthor=False))
+    return _base("config") or Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
 def default_config_path() -> Path:
@@ -35,17 +41,17 @@ def user_themes_dir() -> Path:
 
 def state_dir() -> Path:
     """Sessions, remembered durations and logs: secret-bearing, so kept private."""
-    return Path(platformdirs.user_state_dir(APP, appauthor=False))
+    return _base("state") or Path(platformdirs.user_state_dir(APP, appauthor=False))
 
 
 def data_dir() -> Path:
     """Browser profiles live here, one per account."""
-    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+    return _base("data") or Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
 def cache_dir() -> Path:
     """The patched chromedriver copy lives here."""
-    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+    return _base("cache") or Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
 def ensure_private_dir(path: Path) -> Path:
