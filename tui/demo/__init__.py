@@ -1,0 +1,1 @@
+"""The offline demo: a signing identity, Entra-shaped SAMLResponses and a local STS (moto)."""
