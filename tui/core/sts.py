@@ -57,8 +57,10 @@ def _client(endpoint: str, region: str, pool: int) -> Any:
     with _clients_lock:
         if key not in _clients:
             import boto3
+            import botocore.session
             from botocore import UNSIGNED
             from botocore.config import Config
+            from botocore.exceptions import BotoCoreError
 
             config = Config(
                 signature_version=UNSIGNED,
@@ -67,10 +69,21 @@ def _client(endpoint: str, region: str, pool: int) -> Any:
                 retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
                 max_pool_connections=pool,
             )
-            session = boto3.session.Session()
-            _clients[key] = session.client(
-                "sts", region_name=region, endpoint_url=endpoint, config=config
-            )
+            core = botocore.session.get_session()
+            # The call is unsigned, so no profile is needed; an ambient AWS_PROFILE naming a
+            # profile that does not exist (yet) must not stop the sign-in.
+            core.get_component("config_store").set_config_variable("profile", None)
+            try:
+                session = boto3.session.Session(botocore_session=core)
+                _clients[key] = session.client(
+                    "sts", region_name=region, endpoint_url=endpoint, config=config
+                )
+            except BotoCoreError as exc:
+                raise StsError(
+                    f"Could not set up the STS client ({exc}); fix the AWS config file or point "
+                    "AWS_CONFIG_FILE at a valid one, then try again.",
+                    "ClientSetup",
+                ) from None
         return _clients[key]
 
 
@@ -104,7 +117,8 @@ def _call(
         raise sts_errors.unreachable(endpoint, type(exc).__name__) from None
     except (bce.HTTPClientError, bce.ConnectionError) as exc:
         raise sts_errors.unreachable(endpoint, type(exc).__name__) from None
-    except ResponseParserError:
+    except (ResponseParserError, KeyError):
+        # KeyError: botocore parsed well-formed HTML (a captive portal's 200 page) as XML
         raise sts_errors.not_aws(endpoint) from None
     except bce.ParamValidationError:
         raise StsError(
@@ -133,7 +147,10 @@ class StsGateway:
 
     def _assume_one(self, assertion: Assertion, role: Role, requested: int, pool: int) -> Assumed:
         """Assume one role, stepping the duration down when the role's maximum is lower."""
-        client = _client(self.endpoint, self.region, max(pool, 10))
+        try:
+            client = _client(self.endpoint, self.region, max(pool, 10))
+        except StsError as error:
+            return Assumed(role, error=error)
         duration = fit_duration(
             requested, assertion.session_duration, self.memory.limit(role.role_arn)
         )
