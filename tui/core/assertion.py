@@ -61,7 +61,12 @@ class Assertion:
         """When STS stops accepting it: SubjectConfirmationData NotOnOrAfter, else issue + 5 min."""
         if self.not_on_or_after:
             return self.not_on_or_after
-        return self.issue_instant + REDEEM_WINDOW if self.issue_instant else None
+        if self.issue_instant is None:
+            return None
+        try:
+            return self.issue_instant + REDEEM_WINDOW
+        except OverflowError:  # an IssueInstant at the end of the calendar
+            return None
 
     @property
     def display_name(self) -> str | None:

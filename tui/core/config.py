@@ -155,7 +155,13 @@ _ACCOUNT_KEYS = {
     "force_authn": bool,
     "aliases": dict,
 }
-_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a table"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    bool: "true or false",
+    dict: "a table",
+    list: "an array of tables, written [[accounts]]",
+}
 
 
 class _Checker:

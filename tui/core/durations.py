@@ -33,6 +33,21 @@ def next_lower(seconds: int) -> int | None:
     return next((step for step in LADDER if step < seconds), None)
 
 
+def _read(path: Path) -> dict[str, int]:
+    """The limits saved in `path`; an unreadable file or a malformed entry is skipped."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {
+        role: seconds
+        for role, seconds in loaded.items()
+        if isinstance(seconds, int) and not isinstance(seconds, bool)
+    }
+
+
 class DurationMemory:
     """Per role, the largest duration that worked after a longer one was refused (a JSON file)."""
 
@@ -42,9 +57,7 @@ class DurationMemory:
         self._limits: dict[str, int] = {}
         self._dirty: dict[str, int] = {}
         if path is not None:
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-                self._limits = {k: int(v) for k, v in loaded.items() if isinstance(k, str)}
+            self._limits = _read(path)
 
     def limit(self, role_arn: str) -> int | None:
         with self._lock:
@@ -62,8 +75,6 @@ class DurationMemory:
         if not dirty or self.path is None:
             return
         with contextlib.suppress(FileWriteError), locked(self.path):
-            current: dict[str, int] = {}
-            with contextlib.suppress(OSError, ValueError):
-                current = json.loads(self.path.read_text(encoding="utf-8"))
+            current = _read(self.path)
             current.update(dirty)
             atomic_write(self.path, json.dumps(current, indent=1, sort_keys=True), private_dir=True)

@@ -39,8 +39,12 @@ def _fish(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+# PowerShell ends a single-quoted string at any of these; doubling one makes it literal.
+_PS_QUOTES = "'\u2018\u2019\u201a\u201b"
+
+
 def _powershell(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    return "'" + "".join(ch * 2 if ch in _PS_QUOTES else ch for ch in value) + "'"
 
 
 def _cmd(name: str, value: str) -> str:
@@ -56,7 +60,9 @@ def _dotenv(value: str) -> str:
 
 
 def _comment(session: Session, marker: str) -> str:
-    return f"{marker} entra-aws: {session.account} {session.role_name} ({session.account_id}), expires {rfc3339(session.expiration)}"
+    text = f"entra-aws: {session.account} {session.role_name} ({session.account_id}), expires {rfc3339(session.expiration)}"
+    # A line break in a name would end the comment and run the rest as a command.
+    return f"{marker} " + "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def shell_export(session: Session, shell: str) -> str:
@@ -104,17 +110,16 @@ def credential_process_json(session: Session) -> str:
 
 
 def _executable() -> str:
-    """The command that runs entra-aws, as an absolute path when we can find one."""
+    """The command that runs entra-aws (shell-quoted), as an absolute path when we can find one."""
     found = shutil.which("entra-aws")
     if found:
-        return found
-    return f"{sys.executable} -m tui"
+        return shlex.quote(str(Path(found)))
+    return f"{shlex.quote(sys.executable)} -m tui"
 
 
 def credential_process_config(session: Session, profile: str | None = None) -> str:
     """An ~/.aws/config block that makes the CLI/SDKs ask entra-aws for this session."""
-    command = _executable()
-    exe = command if " -m " in command else shlex.quote(str(Path(command)))
+    exe = _executable()
     name = profile or session.profile
     return (
         f"[profile {name}]\n"

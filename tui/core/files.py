@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from tui.core.errors import FileWriteError
 from tui.core.paths import ensure_private_dir
 
@@ -75,6 +73,8 @@ def atomic_write(
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold a cross-process lock on `path` (a sibling `.lock` file) for the block."""
+    from filelock import FileLock, Timeout  # imported here: ~7 ms the TUI's first frame skips
+
     lock_path = path.with_name(f".{path.name}.lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -86,7 +86,9 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             "wait for it or delete that lock file if no other entra-aws is running."
         ) from None
     except OSError as exc:
-        raise FileWriteError(f"Could not lock {path}: {_reason(exc)}.") from None
+        raise FileWriteError(
+            f"Could not lock {path}: {_reason(exc)}; nothing was written, so fix that and try again."
+        ) from None
     try:
         yield
     finally:

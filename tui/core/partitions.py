@@ -61,7 +61,7 @@ REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 # The hosts Entra posts the SAMLResponse to: global and regional sign-in hosts of every partition,
 # with an optional /acs/<id> (encrypted assertions), and Defender for Cloud Apps' `.mcas.ms` rewrites.
 ACS_URL_RE = re.compile(
-    r"^https://([^/]+\.)?signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)"
+    r"^https://([A-Za-z0-9-]+\.)*signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)"
     r"(\.[a-z0-9-]+\.mcas\.ms|\.mcas\.ms)?(:\d+)?/saml(/acs/[^/?#]+)?/?([?#].*)?$"
 )
 

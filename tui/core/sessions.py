@@ -97,6 +97,9 @@ class SessionStore:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return []
+        except UnicodeDecodeError:
+            self._set_aside()
+            return []
         except OSError as exc:
             self.warnings.append(f"Could not read the session store {self.path}: {exc.strerror}.")
             return []

@@ -67,8 +67,16 @@ def from_client_error(code: str, message: str, role: Role, region: str) -> StsEr
     if code in ("Throttling", "ThrottlingException", "RequestLimitExceeded"):
         return StsError("STS is throttling requests; wait a moment and sign in again.", code)
     if code in ("MalformedPolicyDocument", "PackedPolicyTooLarge"):
-        return StsError(f"STS refused the session policy for {role_label} ({aws}).", code)
-    return StsError(f"STS refused {role_label} ({code}: {aws}).", code)
+        return StsError(
+            f"STS refused the session policy or tags for {role_label} ({aws}); ask your Entra "
+            "admin to check the session tags and policy claims the app sends.",
+            code,
+        )
+    return StsError(
+        f"STS refused {role_label} ({code}: {aws}); check the role and the Entra app's setup, "
+        "then sign in again.",
+        code,
+    )
 
 
 def unreachable(endpoint: str, detail: str) -> StsError:

@@ -24,7 +24,10 @@ def parse_instant(text: str) -> datetime:
     tz = "+00:00" if zone in (None, "Z", "z") else zone
     if len(tz) == 5:
         tz = f"{tz[:3]}:{tz[3:]}"
-    return datetime.fromisoformat(f"{date}T{clock}.{micro}{tz}").astimezone(UTC)
+    try:
+        return datetime.fromisoformat(f"{date}T{clock}.{micro}{tz}").astimezone(UTC)
+    except OverflowError:  # e.g. year 1 at +01:00 is before year 1 in UTC
+        raise ValueError(f"not a timestamp: {text[:40]!r}") from None
 
 
 def rfc3339(moment: datetime) -> str:
