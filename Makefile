@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench browser clean
+.PHONY: demo test lint bench browser tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,14 +13,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian's Chromium and its chromedriver, when missing (the demo and the browser tests use them).
+# Debian's Chromium and its chromedriver, when missing (the demo needs them).
 browser:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || sh scripts/install-chromium.sh
+
+# Everything the tests drive besides Python: Chromium, Xvfb, xdotool, tmux.
+tools:
+	@for tool in chromium chromedriver Xvfb xdotool tmux; do \
+		command -v $$tool >/dev/null 2>&1 || { sh scripts/install-chromium.sh; break; }; \
+	done
 
 demo: $(STAMP) browser
 	$(BIN)/entra-aws demo
 
-test: $(STAMP) browser
+test: $(STAMP) tools
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/python -m pytest
 

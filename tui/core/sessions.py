@@ -113,7 +113,7 @@ class SessionStore:
             return []
 
     def _set_aside(self) -> None:
-        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S.%fZ")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         with contextlib.suppress(OSError):
             os.replace(self.path, aside)
