@@ -1,0 +1,174 @@
+"""Per-account profiles: private folders, our lock, and clean-up after a crashed Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tui.core.browser import has_signed_in_before, leftovers, profile_path
+from tui.core.browser.processes import alive, end_process, reap
+from tui.core.browser.profile import profile_in_use, profiles_dir
+from tui.core.errors import BrowserError
+from tui.core.paths import data_dir
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def sleeper(*args: str) -> subprocess.Popen[bytes]:
+    """A process that looks, by its arguments, like whatever the test needs."""
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", *args])
+
+
+def test_profile_path_is_private_under_the_data_folder() -> None:
+    folder = profile_path("prod")
+
+    assert folder == data_dir() / "profiles" / "prod"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("name", ["", "../etc", "a/b", ".hidden", "x" * 200, "a..b"])
+def test_a_name_that_could_escape_the_folder_is_refused(name) -> None:
+    with pytest.raises(BrowserError, match="cannot name a browser profile"):
+        profile_path(name)
+    assert has_signed_in_before(name) is False
+
+
+def test_signed_in_before_means_a_cookie_store_exists() -> None:
+    assert has_signed_in_before("prod") is False
+    assert not (profiles_dir() / "prod").exists()  # asking creates nothing
+
+    cookies = profile_path("prod") / "Default" / "Network" / "Cookies"
+    cookies.parent.mkdir(parents=True)
+    cookies.write_bytes(b"SQLite format 3\0")
+    assert has_signed_in_before("prod") is True
+    assert has_signed_in_before("dev") is False
+
+
+def test_one_sign_in_per_profile_at_a_time() -> None:
+    lock = profile_path("prod").parent / ".prod.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys,time,filelock; l=filelock.FileLock(sys.argv[1]); l.acquire(); "
+            "print('held', flush=True); time.sleep(60)",
+            str(lock),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with pytest.raises(BrowserError) as caught, profile_in_use("prod", wait=0.3):
+            pass
+        assert time.monotonic() - started < 2
+        assert str(caught.value) == (
+            "Account prod is already signing in in another window; finish or close that "
+            "sign-in, then try again."
+        )
+        with profile_in_use("dev", wait=0.3) as folder:  # other accounts are not held up
+            assert folder.name == "dev"
+    finally:
+        holder.kill()
+        holder.wait()
+    with profile_in_use("prod", wait=0.3) as folder:
+        assert folder == profile_path("prod")
+
+
+def singleton(folder, target: str) -> None:
+    os.symlink(target, folder / "SingletonLock")
+    os.symlink("/tmp/org.chromium.Chromium.gone/SingletonSocket", folder / "SingletonSocket")
+    os.symlink("12345678901234", folder / "SingletonCookie")
+
+
+def test_locks_written_on_another_host_are_removed() -> None:
+    folder = profile_path("prod")
+    singleton(folder, f"not-{socket.gethostname()}-{os.getpid()}")
+
+    with profile_in_use("prod"):
+        assert not any(os.path.lexists(folder / n) for n in leftovers.SINGLETON_FILES)
+
+
+def test_a_stale_lock_of_a_dead_process_is_removed() -> None:
+    folder = profile_path("prod")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    singleton(folder, f"{socket.gethostname()}-{dead.pid}")
+
+    leftovers.clear_leftovers(folder)
+
+    assert not os.path.lexists(folder / "SingletonLock")
+
+
+@linux_only
+def test_a_reused_pid_is_not_ended_just_for_holding_the_number() -> None:
+    folder = profile_path("prod")
+    bystander = sleeper("--not-a-browser")
+    try:
+        singleton(folder, f"{socket.gethostname()}-{bystander.pid}")
+        leftovers.clear_leftovers(folder)
+        assert bystander.poll() is None
+        assert not os.path.lexists(folder / "SingletonLock")
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+@linux_only
+def test_a_leftover_browser_on_this_profile_is_ended_but_not_its_children() -> None:
+    folder = profile_path("prod")
+    other = profile_path("dev")
+    browser = sleeper(f"--user-data-dir={folder}")
+    renderer = sleeper("--type=renderer", f"--user-data-dir={folder}")
+    elsewhere = sleeper(f"--user-data-dir={other}")
+    try:
+        deadline = time.monotonic() + 5
+        while not leftovers.profile_browsers(folder) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert leftovers.profile_browsers(folder) == [browser.pid]
+        singleton(folder, f"{socket.gethostname()}-{browser.pid}")
+
+        leftovers.clear_leftovers(folder)
+
+        assert browser.wait(timeout=5) is not None
+        assert renderer.poll() is None and elsewhere.poll() is None
+        assert not os.path.lexists(folder / "SingletonLock")
+    finally:
+        for process in (browser, renderer, elsewhere):
+            process.kill()
+            process.wait()
+
+
+@linux_only
+def test_orphaned_drivers_from_our_folder_are_ended(tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "copies"
+    orphan, bystander = sleeper(), sleeper()
+    args = {orphan.pid: [str(folder / "chromedriver-1-2"), "--port=1"]}
+    monkeypatch.setattr(leftovers, "cmdline", lambda pid: args.get(pid, ["python"]))
+    monkeypatch.setattr(leftovers, "parent_pid", lambda pid: 1)  # reparented to init
+    try:
+        leftovers.end_orphaned_drivers(folder)
+
+        assert orphan.wait(timeout=5) is not None
+        assert bystander.poll() is None
+    finally:
+        for process in (orphan, bystander):
+            process.kill()
+            process.wait()
+
+
+def test_process_helpers_reap_and_end() -> None:
+    process = sleeper()
+    assert alive(process.pid) and reap(process.pid) is None
+
+    end_process(process.pid, grace=2.0)
+
+    assert not alive(process.pid)
