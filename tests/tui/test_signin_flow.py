@@ -1,0 +1,243 @@
+"""Sign-in → roles inspector → assume, with a signer seam instead of Chrome and a real local STS."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from tui_testkit import FIXED_NOW, Clock, FakeSigner, make_app, saml_maker
+
+from tui.core.credentials_file import read_profile
+from tui.core.errors import EntraPageError, NeedsPerson
+from tui.core.sessions import SessionStore
+from tui.dialogs.error import ErrorDialog
+from tui.screens.main import MainScreen
+from tui.screens.roles import RolesScreen, duration_options
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_enter_signs_in_and_enter_assumes_the_highlighted_role(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles, session_duration=7200))
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        roles = app.screen
+        assert isinstance(roles, RolesScreen)
+        assert roles.table.highlighted_role.name == "Admin"  # grouped: 1111… first, then by name
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        sessions = SessionStore().load()
+        assert [s.role_name for s in sessions] == ["Admin"]
+        assert sessions[0].profile == "demo-prod"
+        assert read_profile(world.config.settings.credentials_file, "demo-prod")
+        assert "Assumed Admin — profile demo-prod written" in notes(app)
+        assert signer.calls == [False]  # never signed in before: visible first
+        assert "demo-prod|" + world.admin[0] in app.screen.sessions_table.sessions
+
+
+async def test_space_marks_and_shift_a_assumes_all_marked_from_one_sign_in(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles))
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RolesScreen)
+        assert app.screen.check_action("assume_marked", ()) is None  # nothing marked yet
+        await pilot.press("space", "down", "space", "A")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert len(world.sts.calls) == 2
+        assert sorted(s.profile for s in SessionStore().load()) == [
+            "demo-prod-Admin",
+            "demo-prod-ReadOnly",
+        ]
+        path = world.config.settings.credentials_file
+        assert read_profile(path, "demo-prod-Admin")["aws_access_key_id"]
+        assert read_profile(path, "demo-prod-ReadOnly")["aws_access_key_id"]
+        assert (
+            "Assumed Admin, ReadOnly — profiles demo-prod-Admin, demo-prod-ReadOnly written"
+            in notes(app)
+        )
+
+
+async def test_duration_picker_defaults_to_the_smaller_of_config_and_session_duration(
+    world,
+) -> None:
+    assert duration_options(7200, 3600) == ([900, 3600, 7200], 3600)
+    assert duration_options(1800, 3600) == ([900, 1800], 1800)
+    assert duration_options(None, 5400)[1] == 5400
+    signer = FakeSigner(saml_maker(world.key, world.roles, session_duration=1800))
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.duration == 1800
+
+
+async def test_headless_first_then_visible_when_entra_needs_a_person(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles), errors=[NeedsPerson("MFA is needed.")])
+    app = make_app(world.config, signer=signer, display=True, signed_in_before=lambda name: True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert signer.calls == [True, False]
+        assert isinstance(app.screen, RolesScreen)
+
+
+async def test_needs_person_without_a_display_shows_the_error(world) -> None:
+    signer = FakeSigner(
+        saml_maker(world.key, world.roles),
+        errors=[NeedsPerson("Entra asks for MFA; run with a display.")],
+    )
+    app = make_app(world.config, signer=signer, display=False, signed_in_before=lambda name: True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert signer.calls == [True]
+        assert isinstance(app.screen, ErrorDialog)
+        assert "Entra asks for MFA" in app.screen.text
+
+
+async def test_demo_mode_always_uses_the_headless_it_was_given(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles))
+    app = make_app(world.config, signer=signer, demo=True, headless=True, display=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.sub_title == "DEMO"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert signer.calls == [True]
+
+
+async def test_escape_cancels_a_sign_in_quietly(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles), wait_for_cancel=True)
+    clock = Clock()
+    app = make_app(world.config, signer=signer, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert signer.started.wait(5)
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert screen.signin is not None
+        assert screen.check_action("sign_in", ()) is None  # one sign-in at a time
+        clock.advance(seconds=48)
+        screen._tick()
+        assert str(screen.status.content) == (
+            "Signing in to demo-prod: Waiting for you in Chrome — 4:12 left · Esc cancels"
+        )
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert screen.signin is None
+        assert "Sign-in cancelled" in notes(app)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_entra_error_page_opens_a_copyable_modal_with_the_code(world) -> None:
+    error = EntraPageError(
+        "Entra refused the sign-in: you are not assigned to this app.", "AADSTS50105"
+    )
+    signer = FakeSigner(saml_maker(world.key, world.roles), errors=[error])
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ErrorDialog)
+        assert dialog.code == "AADSTS50105"
+        assert "assign you" in dialog.text
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert "AADSTS50105" in app.clipboard
+        assert "not assigned" in app.clipboard
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_redeem_window_closing_disables_assuming(world) -> None:
+    clock = Clock()
+    from tui.core.timeutil import utcnow
+
+    clock.moment = utcnow()
+    signer = FakeSigner(saml_maker(world.key, world.roles))
+    app = make_app(world.config, signer=signer, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        roles = app.screen
+        assert roles.check_action("assume", ()) is True
+        clock.advance(minutes=4, seconds=30)
+        roles._tick()
+        assert roles.query_one("#redeem").has_class("-urgent")
+        clock.advance(minutes=1)
+        roles._tick()
+        assert roles.check_action("assume", ()) is None
+        assert "sign in again" in str(roles.query_one("#redeem").content)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert world.sts.calls == []
+        assert isinstance(app.screen, RolesScreen)
+
+
+async def test_r_refreshes_the_highlighted_session_with_the_same_role(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles))
+    app = make_app(world.config, signer=signer, signed_in_before=lambda name: True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("down", "enter")  # ReadOnly
+        await settle(app, pilot)
+        first = SessionStore().load()[0]
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.screen.highlighted_session.role_name == "ReadOnly"
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert signer.calls == [True, True]
+        [renewed] = SessionStore().load()
+        assert renewed.role_name == "ReadOnly" and renewed.profile == first.profile
+        assert renewed.access_key_id != first.access_key_id
+        assert "Refreshed ReadOnly — profile demo-prod written" in notes(app)
+
+
+def test_the_status_line_counts_down_and_says_when_cancelling() -> None:
+    from tui.screens.signin_flow import SignIn
+
+    deadline = FIXED_NOW + timedelta(minutes=4, seconds=12)
+    state = SignIn("demo-prod", threading.Event(), "Waiting for you in Chrome", deadline)
+    assert state.line(FIXED_NOW) == (
+        "Signing in to demo-prod: Waiting for you in Chrome — 4:12 left · Esc cancels"
+    )
+    state.cancel.set()
+    assert state.line(FIXED_NOW).endswith("cancelling…")
+
+
+async def test_a_role_sts_refuses_is_shown_in_the_error_dialog_and_the_rest_is_kept(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles, display_name="Alice [b]Example[/b]"))
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        who = str(app.screen.query_one("#who").render())
+        assert "(Alice [b]Example[/b])" in who  # IdP text is shown as typed, not as markup
+        world.sts.fail_next(1, status=403, code="AccessDenied", message="Not authorized")
+        await pilot.press("space", "down", "space", "A")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ErrorDialog)
+        assert dialog.title_text == "Some roles in demo-prod could not be assumed"
+        assert len(SessionStore().load()) == 1
+        [assumed] = [n for n in notes(app) if n.startswith("Assumed")]
+        assert assumed.endswith("written")

@@ -1,0 +1,45 @@
+"""What every screen needs from outside: the config, the clock, the session store and the seams.
+
+The App builds one `Context` and hands it to its screens, so screens never reach into the App
+and tests swap any part (a fixed clock, a signer that returns a prepared assertion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tui.core.config import Account, Config
+from tui.core.sessions import Session, SessionStore
+from tui.core.timeutil import utcnow
+from tui.services import Clock, Signer, browser_signer, has_display, signed_in_before
+
+
+@dataclass
+class Context:
+    config: Config
+    clock: Clock = utcnow
+    store: SessionStore = field(default_factory=SessionStore)
+    signer: Signer = browser_signer
+    signed_in_before: Callable[[str], bool] = signed_in_before
+    demo: bool = False
+    headless: bool | None = None
+    display: bool = field(default_factory=has_display)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def account_for(self, session: Session) -> Account | None:
+        """The configured account a session came from (None if it was removed from the config)."""
+        return next((a for a in self.config.accounts if a.name == session.account), None)
+
+    def alias_for(self, session: Session) -> str:
+        account = self.account_for(session)
+        return account.alias(session.account_id) if account else ""
+
+    def first_headless(self, account: Account) -> bool:
+        """The demo uses what it was told; otherwise headless once the profile has signed in."""
+        if self.demo:
+            return self.headless if self.headless is not None else not self.display
+        return self.signed_in_before(account.name)

@@ -1,0 +1,1 @@
+"""Workflows, one per screen: accounts and sessions (main), the roles inspector, help."""

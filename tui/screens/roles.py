@@ -1,0 +1,199 @@
+"""The assertion inspector: who signed in, which roles, for how long, and the redeem countdown.
+
+The assertion can be redeemed for a few minutes only, so the screen counts down and disables
+the assume keys when the window closes. Assuming runs in a thread worker; the screen dismisses
+with the `Kept` result for the accounts screen to report.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from tui.context import Context
+from tui.core.assertion import Assertion
+from tui.core.config import MAX_DURATION, MIN_DURATION, Account
+from tui.core.roles import Role
+from tui.core.signin import Kept
+from tui.core.timeutil import format_duration, format_remaining
+from tui.messages import RolesAssumed
+from tui.widgets.roles_table import RolesTable
+from tui.widgets.status_line import StatusLine
+
+CHOICES = (900, 3600, 7200, 14400, 28800, 43200)
+URGENT_SECONDS = 60
+
+
+def duration_options(session_duration: int | None, configured: int) -> tuple[list[int], int]:
+    """The picker's values (none above SessionDuration) and its default: min(config, SessionDuration)."""
+    cap = max(MIN_DURATION, min(MAX_DURATION, session_duration or MAX_DURATION))
+    default = max(MIN_DURATION, min(configured, cap))
+    values = {v for v in CHOICES if v <= cap} | {cap, default}
+    return sorted(values), default
+
+
+def who(assertion: Assertion) -> str:
+    subject = assertion.subject or "an unnamed subject"
+    name = f" ({assertion.display_name})" if assertion.display_name else ""
+    duration = assertion.session_duration
+    limit = (
+        f"{format_duration(duration)} ({duration} s)"
+        if duration
+        else "not set (the role's maximum applies)"
+    )
+    count = len(assertion.roles)
+    return (
+        f"Signed in as {subject}{name} · {count} role{'s' * (count != 1)} · SessionDuration {limit}"
+    )
+
+
+class RolesScreen(Screen[Kept | None]):
+    CSS_PATH = "roles.tcss"
+    AUTO_FOCUS = "#roles"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_mark", "Mark", tooltip="Mark or unmark the highlighted role", id="mark"),
+        Binding("A", "assume_marked", "Assume marked", tooltip="Assume every marked role from this one sign-in", id="assume-marked"),
+        Binding("d", "pick_duration", "Duration", tooltip="Choose how long the sessions last", id="duration"),
+        Binding("escape", "back", "Back", tooltip="Back to the accounts; this sign-in is dropped", id="back"),
+    ]  # fmt: skip
+
+    expired: var[bool] = var(False, bindings=True)
+    busy: var[bool] = var(False, bindings=True)
+
+    def __init__(self, ctx: Context, account: Account, assertion: Assertion) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.account = account
+        self.assertion = assertion
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Content(who(self.assertion)), id="who")
+        for problem in self.assertion.problems:
+            yield Static(Content(f"⚠ {problem}"), classes="problem")
+        yield Static(id="redeem")
+        with Vertical(id="roles-pane") as pane:
+            pane.border_title = f"Roles for {self.account.name}"
+            yield RolesTable(self.account, self.assertion.roles, id="roles")
+        values, default = duration_options(
+            self.assertion.session_duration, self.ctx.config.duration_for(self.account)
+        )
+        with Horizontal(id="duration-row"):
+            yield Label("Session length", id="duration-label")
+            options = [(self._duration_label(v), v) for v in values]
+            yield Select(options, value=default, allow_blank=False, id="duration", compact=True)
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def _duration_label(self, seconds: int) -> str:
+        note = " (SessionDuration)" if seconds == self.assertion.session_duration else ""
+        return f"{format_duration(seconds)}{note}"
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.account.name} · roles" + (" · DEMO" if self.ctx.demo else "")
+        self.set_interval(1, self._tick, name="redeem")
+        self._tick()
+        self._say()
+
+    @property
+    def table(self) -> RolesTable:
+        return self.query_one("#roles", RolesTable)
+
+    @property
+    def duration(self) -> int:
+        value = self.query_one("#duration", Select).value
+        return value if isinstance(value, int) else self.ctx.config.duration_for(self.account)
+
+    def _tick(self) -> None:
+        until = self.assertion.redeemable_until
+        redeem = self.query_one("#redeem", Static)
+        if until is None:
+            redeem.update("The assertion names no deadline; STS usually accepts it for 5 minutes.")
+            return
+        left = (until - self.ctx.now()).total_seconds()
+        redeem.set_class(left < URGENT_SECONDS, "-urgent")
+        if left > 0:
+            redeem.update(f"Redeemable for {format_remaining(left)}: assume roles before then.")
+        elif not self.expired:
+            self.expired = True
+            redeem.update("This sign-in can no longer be redeemed: press Esc and sign in again.")
+            self._say()
+
+    def _say(self, text: str | None = None) -> None:
+        marked = len(self.table.marked)
+        default = (
+            "This sign-in expired; sign in again."
+            if self.expired
+            else f"Enter assumes the highlighted role · Space marks · A assumes the {marked} marked"
+        )
+        self.query_one("#status", StatusLine).say(text or default, busy=self.busy)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("assume", "assume_marked", "toggle_mark"):
+            if self.expired or self.busy:
+                return None
+            if action == "assume_marked" and not self.table.marked:
+                return None
+        return True
+
+    def action_toggle_mark(self) -> None:
+        self.table.toggle_mark()
+        self.refresh_bindings()
+        self._say()
+
+    def action_assume(self) -> None:
+        role = self.table.highlighted_role
+        if role is not None:
+            self.assume_roles([role])
+
+    def action_assume_marked(self) -> None:
+        if self.table.marked_roles:
+            self.assume_roles(self.table.marked_roles)
+
+    def action_pick_duration(self) -> None:
+        self.query_one("#duration", Select).focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def assume_roles(self, roles: list[Role]) -> None:
+        self.busy = True
+        names = ", ".join(role.name for role in roles)
+        self._say(f"Assuming {names} for {format_duration(self.duration)}…")
+        self._assume_worker(roles, self.duration)
+
+    @work(thread=True, exclusive=True, group="assume", exit_on_error=False)
+    def _assume_worker(self, roles: list[Role], duration: int) -> None:
+        from tui.core.signin import assume_and_keep
+
+        kept = assume_and_keep(
+            self.ctx.config,
+            self.account,
+            self.assertion,
+            roles,
+            duration=duration,
+            write=True,
+            store=self.ctx.store,
+        )
+        self.post_message(RolesAssumed(self.account.name, kept))
+
+    def on_roles_assumed(self, message: RolesAssumed) -> None:
+        self.dismiss(message.kept)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "assume" and event.state is WorkerState.ERROR:
+            from tui.dialogs.error import ErrorDialog
+
+            self.busy = False
+            self._say()
+            error = event.worker.error or RuntimeError()
+            self.app.push_screen(ErrorDialog.from_error(error, "Could not assume the roles"))

@@ -1,0 +1,85 @@
+"""The outside world the TUI talks to, behind small seams that tests replace.
+
+Nothing here imports selenium or boto3 at module level: the first frame must not wait for them.
+Every function may block, so the screens call them from thread workers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from tui.core.assertion import Assertion
+    from tui.core.config import Account, Config
+
+Clock = Callable[[], datetime]
+StatusCallback = Callable[[str], None]
+
+
+class Signer(Protocol):
+    """Signs in to one account and returns the decoded assertion (`tui.core.signin.capture`)."""
+
+    def __call__(
+        self,
+        account: Account,
+        config: Config,
+        *,
+        headless: bool,
+        timeout: float | None = None,
+        cancel: threading.Event | None = None,
+        on_status: StatusCallback | None = None,
+    ) -> Assertion: ...
+
+
+def browser_signer(
+    account: Account,
+    config: Config,
+    *,
+    headless: bool,
+    timeout: float | None = None,
+    cancel: threading.Event | None = None,
+    on_status: StatusCallback | None = None,
+) -> Assertion:
+    """The real sign-in: Chrome through `tui.core.signin.capture`, loaded on first use."""
+    from tui.core.signin import capture
+
+    return capture(
+        account, config, headless=headless, timeout=timeout, cancel=cancel, on_status=on_status
+    )
+
+
+def signed_in_before(account_name: str) -> bool:
+    """Whether the account's browser profile has signed in before (so headless may work)."""
+    from tui.core import browser
+
+    return browser.has_signed_in_before(account_name)
+
+
+def has_display() -> bool:
+    """A local screen a browser window can open on: Linux X11/Wayland, or macOS/Windows."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def copy_to_system_clipboard(text: str) -> bool:
+    """Put `text` on the OS clipboard through pyperclip; False when there is none (SSH, CI)."""
+    import pyperclip
+
+    try:
+        pyperclip.copy(text)
+    except pyperclip.PyperclipException:
+        return False
+    return True
+
+
+def close_browsers() -> None:
+    """Close any Chrome we started, if the browser module was ever loaded."""
+    browser = sys.modules.get("tui.core.browser")
+    if browser is not None:
+        browser.close_all()

@@ -1,0 +1,1 @@
+"""Reusable widgets: the accounts, sessions and roles tables and the status line."""

@@ -1,0 +1,119 @@
+"""The configured accounts: one keyed row each, narrowed by the filter, with live session stats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from tui.core.config import Account
+from tui.core.roles import ROLE_ARN_RE
+
+COLUMNS = (
+    ("Account", "name"),
+    ("AWS accounts", "aws"),
+    ("Partition / region", "where"),
+    ("Last sign-in", "last"),
+    ("Sessions", "live"),
+)
+
+
+@dataclass(frozen=True)
+class AccountStats:
+    """What the session store says about one account."""
+
+    last_sign_in: datetime | None = None
+    live: int = 0
+
+
+def aws_accounts(account: Account) -> str:
+    """The aliases of its AWS accounts, else the default role's account ID, else —."""
+    if account.aliases:
+        return ", ".join(alias for _, alias in sorted(account.aliases.items()))
+    match = ROLE_ARN_RE.match(account.default_role)
+    return match.group("account") if match else "—"
+
+
+def format_when(moment: datetime | None, now: datetime) -> str:
+    """`14:02` today, `Nov 27 09:13` before; local time; `never` when unknown."""
+    if moment is None:
+        return "never"
+    local, today = moment.astimezone(), now.astimezone()
+    return f"{local:%H:%M}" if local.date() == today.date() else f"{local:%b %d %H:%M}"
+
+
+def matches(account: Account, needle: str) -> bool:
+    words = [account.name, account.region, account.profile_name, aws_accounts(account)]
+    haystack = " ".join([*words, *account.aliases]).lower()
+    return all(word in haystack for word in needle.lower().split())
+
+
+class AccountsTable(DataTable[str]):
+    """Row keys are account names, column keys the second item of each COLUMNS pair."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "screen.sign_in",
+            "Sign in",
+            tooltip="Sign in to the highlighted account in the browser",
+            id="sign-in",
+        ),
+    ]
+
+    def __init__(self, accounts: Sequence[Account], *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.accounts = list(accounts)
+        self.needle = ""
+        self._stats: dict[str, AccountStats] = {}
+        self._now: datetime | None = None
+
+    def on_mount(self) -> None:
+        for label, key in COLUMNS:
+            self.add_column(label, key=key)
+        self._fill()
+
+    def _cells(self, account: Account) -> tuple[str, ...]:
+        stats = self._stats.get(account.name, AccountStats())
+        last = format_when(stats.last_sign_in, self._now) if self._now else "…"
+        where = f"{account.partition.name} / {account.region}"
+        return (account.name, aws_accounts(account), where, last, str(stats.live or "—"))
+
+    def _fill(self) -> None:
+        current = self.highlighted_account
+        self.clear()
+        for account in self.accounts:
+            if matches(account, self.needle):
+                self.add_row(*self._cells(account), key=account.name)
+        if current is not None and current.name in self.rows:
+            self.move_cursor(row=self.get_row_index(current.name))
+
+    def apply_filter(self, needle: str) -> int:
+        """Show only accounts matching every word of `needle`; return how many are shown."""
+        self.needle = needle.strip()
+        self._fill()
+        return self.row_count
+
+    def update_stats(self, stats: dict[str, AccountStats], now: datetime) -> None:
+        """Rewrite the stats cells that changed (called on load and every tick)."""
+        self._stats, self._now = stats, now
+        for account in self.accounts:
+            if account.name not in self.rows:
+                continue
+            _, _, _, last, live = self._cells(account)
+            row = self.get_row(account.name)
+            if row[3] != last:
+                self.update_cell(account.name, "last", last)
+            if row[4] != live:
+                self.update_cell(account.name, "live", live)
+
+    @property
+    def highlighted_account(self) -> Account | None:
+        if not self.row_count or self.cursor_row < 0:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        return next((a for a in self.accounts if a.name == key), None)
