@@ -36,8 +36,12 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+_active_path: str | None = None
+
+
 def log_path() -> str:
-    return str(state_dir() / "entra-aws.log")
+    """The file logs go to: fixed when logging is set up (the demo later moves ENTRA_AWS_HOME)."""
+    return _active_path or str(state_dir() / "entra-aws.log")
 
 
 def setup_logging(level: str | None = None) -> None:
@@ -51,6 +55,8 @@ def setup_logging(level: str | None = None) -> None:
     root.propagate = False
     if root.handlers:
         return
+    global _active_path
+    _active_path = str(state_dir() / "entra-aws.log")
     try:
         ensure_private_dir(state_dir())
         fd = os.open(log_path(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
