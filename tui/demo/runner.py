@@ -67,8 +67,13 @@ def start_demo(home: Path | None = None, *, auto: bool = True) -> DemoEnvironmen
     owns_home = home is None
     root = ensure_private_dir(home or Path(tempfile.mkdtemp(prefix="entra-aws-demo-")))
     os.environ[HOME_ENV] = str(root)
-    key = load_signing_key(root / "idp")
-    sts = LocalSts().start()
+    try:
+        key = load_signing_key(root / "idp")
+        sts = LocalSts().start()
+    except BaseException:
+        if owns_home:
+            shutil.rmtree(root, ignore_errors=True)
+        raise
     try:
         metadata = key.metadata_xml(issuer_for(DEMO_TENANT_ID))
         for account_id in (PROD_ID, DEV_ID):
@@ -93,6 +98,8 @@ def start_demo(home: Path | None = None, *, auto: bool = True) -> DemoEnvironmen
         ).start()
     except BaseException:
         sts.stop()
+        if owns_home:
+            shutil.rmtree(root, ignore_errors=True)
         raise
     idp.scenario.auto = auto
     common = {
@@ -101,7 +108,6 @@ def start_demo(home: Path | None = None, *, auto: bool = True) -> DemoEnvironmen
         "login_url": idp.url,
         "sts_endpoint": sts.url,
         "federation_url": sts.federation_url,
-        "aliases": ALIASES,
     }
     accounts = [
         Account(
@@ -109,6 +115,7 @@ def start_demo(home: Path | None = None, *, auto: bool = True) -> DemoEnvironmen
             app_id_uri=apps[0].identifier,
             region="us-east-1",
             duration=28800,
+            aliases=ALIASES,
             **common,
         ),
         Account(
@@ -116,6 +123,7 @@ def start_demo(home: Path | None = None, *, auto: bool = True) -> DemoEnvironmen
             app_id_uri=apps[1].identifier,
             region="eu-west-1",
             default_role="Deploy",
+            aliases={DEV_ID: ALIASES[DEV_ID]},
             **common,
         ),
     ]

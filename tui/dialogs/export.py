@@ -74,7 +74,7 @@ class ExportDialog(ModalScreen[None]):
                 yield TextArea(
                     export_text(self.session, self.fmt, self.shell),
                     read_only=True,
-                    soft_wrap=True,
+                    soft_wrap=False,
                     show_cursor=False,
                     id="text",
                 )
