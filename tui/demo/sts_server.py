@@ -11,35 +11,32 @@ lets tests inject faults. Nothing is logged: assertions and keys never reach std
 
 from __future__ import annotations
 
-import html
-import io
 import json
 import re
-import secrets
 import threading
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from http import HTTPStatus
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs
-from xml.sax.saxutils import escape
 
 from werkzeug.serving import ThreadedWSGIServer
 
 from tui.core.partitions import partition_named
 from tui.core.timeutil import utcnow
+from tui.demo.sts_federation import Federation
 from tui.demo.sts_rules import Grant, SamlRequest, StsRefusal, check_request
+from tui.demo.sts_wire import (
+    Environ,
+    Issued,
+    StartResponse,
+    aws_error,
+    read_params,
+    respond,
+    success_xml,
+)
 
-STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
-MAX_FORM_BYTES = 2_000_000
-SIGNIN_TOKEN_LIFETIME = timedelta(minutes=15)  # "The URL is valid for 15 minutes."
 _ACCESS_KEY_RE = re.compile(r"Credential=([A-Z0-9]+)/")
-
-StartResponse = Callable[..., Any]
-Environ = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -70,54 +67,10 @@ class Fault:
     )
 
 
-@dataclass
-class _Issued:
-    secret: str = field(repr=False)
-    token: str = field(repr=False)
-    expiration: datetime
-    arn: str
-
-
 @dataclass(frozen=True)
 class _SigninToken:
     arn: str
     expires: datetime
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def error_xml(code: str, message: str, status: int) -> bytes:
-    """AWS's query-protocol error body."""
-    kind = "Receiver" if status >= 500 else "Sender"
-    return (
-        f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>{kind}</Type><Code>{escape(code)}</Code>'
-        f"<Message>{escape(message)}</Message></Error>"
-        f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
-    ).encode()
-
-
-def _success_xml(grant: Grant, key_id: str, issued: _Issued, role_id: str) -> bytes:
-    result = (
-        f"<Issuer>{escape(grant.issuer)}</Issuer>"
-        f"<AssumedRoleUser><Arn>{escape(issued.arn)}</Arn>"
-        f"<AssumedRoleId>{escape(role_id)}</AssumedRoleId></AssumedRoleUser>"
-        f"<Credentials><AccessKeyId>{key_id}</AccessKeyId>"
-        f"<SecretAccessKey>{issued.secret}</SecretAccessKey>"
-        f"<SessionToken>{issued.token}</SessionToken>"
-        f"<Expiration>{_iso(issued.expiration)}</Expiration></Credentials>"
-        f"<Audience>{escape(grant.audience)}</Audience>"
-        f"<SubjectType>{escape(grant.subject_type)}</SubjectType>"
-        f"<NameQualifier>{grant.name_qualifier}</NameQualifier>"
-        f"<Subject>{escape(grant.subject)}</Subject>"
-    )
-    return (
-        f'<AssumeRoleWithSAMLResponse xmlns="{STS_NS}">'
-        f"<AssumeRoleWithSAMLResult>{result}</AssumeRoleWithSAMLResult>"
-        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
-        "</AssumeRoleWithSAMLResponse>"
-    ).encode()
 
 
 class _MotoIam:
@@ -150,50 +103,6 @@ class _MotoIam:
         return int(role.max_session_duration or 3600)
 
 
-def _respond(
-    start_response: StartResponse, status: int, body: bytes, content_type: str
-) -> Iterable[bytes]:
-    try:
-        reason = HTTPStatus(status).phrase
-    except ValueError:
-        reason = "Error"
-    start_response(
-        f"{status} {reason}",
-        [
-            ("Content-Type", content_type),
-            ("Content-Length", str(len(body))),
-            ("x-amzn-RequestId", str(uuid.uuid4())),
-        ],
-    )
-    return [body]
-
-
-def _aws_error(start_response: StartResponse, refusal: StsRefusal) -> Iterable[bytes]:
-    body = error_xml(refusal.code, refusal.message, refusal.status)
-    return _respond(start_response, refusal.status, body, "text/xml")
-
-
-def _params(environ: Environ) -> dict[str, str] | None:
-    """Query and form parameters (first value each); None when the form is too large to read.
-
-    The body is put back so moto can read it when the request is not ours.
-    """
-    params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
-    if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
-        return params
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_FORM_BYTES:
-        return None
-    body = environ["wsgi.input"].read(length) if length > 0 else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-    params.update({k: v[0] for k, v in form.items()})
-    return params
-
-
 class LocalSts:
     """moto's server on a free local port, answering AssumeRoleWithSAML the way AWS does."""
 
@@ -204,12 +113,12 @@ class LocalSts:
         self.clock: Callable[[], datetime] = utcnow  # tests may move time forward
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
-        self._issued: dict[str, _Issued] = {}
-        self._signin_tokens: dict[str, _SigninToken] = {}
+        self._issued: dict[str, Issued] = {}
         self._wake = threading.Event()
         self._server: ThreadedWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._iam = _MotoIam()
+        self._federation = Federation(self._issued, self._lock, lambda: self.clock())
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -278,7 +187,7 @@ class LocalSts:
             self.calls.clear()
             self._faults.clear()
             self._issued.clear()
-            self._signin_tokens.clear()
+        self._federation.clear()
         self.clock = utcnow
 
     def add_saml_provider(
@@ -357,19 +266,19 @@ class LocalSts:
         def app(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
             try:
                 if environ.get("PATH_INFO", "") == "/federation":
-                    return self._federation(environ, start_response)
-                params = _params(environ)
+                    return self._federation.handle(environ, start_response)
+                params = read_params(environ)
                 if params is None:
                     refusal = StsRefusal(413, "RequestEntityTooLarge", "Request is too large")
-                    return _aws_error(start_response, refusal)
+                    return aws_error(start_response, refusal)
                 if params.get("Action") == "AssumeRoleWithSAML":
                     return self._assume_role_with_saml(params, start_response)
                 refusal = self._check_credentials(environ)
                 if refusal is not None:
-                    return _aws_error(start_response, refusal)
+                    return aws_error(start_response, refusal)
             except Exception as exc:  # never an HTML 500 with a traceback (it could quote a secret)
                 failure = f"Local STS failure ({type(exc).__name__})"
-                return _aws_error(start_response, StsRefusal(500, "InternalFailure", failure))
+                return aws_error(start_response, StsRefusal(500, "InternalFailure", failure))
             return moto_app(environ, start_response)
 
         return app
@@ -411,15 +320,15 @@ class LocalSts:
             if fault.delay:
                 self._wake.wait(fault.delay)
             if fault.status is not None and fault.code is None:
-                return _respond(start_response, fault.status, fault.body.encode(), "text/html")
+                return respond(start_response, fault.status, fault.body.encode(), "text/html")
             if fault.status is not None and fault.code is not None:
                 refusal = StsRefusal(fault.status, fault.code, fault.message)
-                return _aws_error(start_response, refusal)
+                return aws_error(start_response, refusal)
         try:
             grant = check_request(request, self._iam, self.clock())
         except StsRefusal as refusal:
-            return _aws_error(start_response, refusal)
-        return _respond(start_response, 200, self._issue(grant), "text/xml")
+            return aws_error(start_response, refusal)
+        return respond(start_response, 200, self._issue(grant), "text/xml")
 
     def _issue(self, grant: Grant) -> bytes:
         """Record the session in moto's STS backend of the role's account; answer AWS's XML."""
@@ -437,65 +346,9 @@ class LocalSts:
         )
         expiration = self.clock() + timedelta(seconds=grant.duration)
         session.expiration = expiration.replace(tzinfo=None)
-        issued = _Issued(
+        issued = Issued(
             session.secret_access_key, session.session_token, expiration, str(session.arn)
         )
         with self._lock:
             self._issued[session.access_key_id] = issued
-        return _success_xml(grant, session.access_key_id, issued, str(session.user_id))
-
-    # -- console federation stand-in -------------------------------------------------------
-
-    def _federation(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        params = _params(environ) or {}
-        action = params.get("Action")
-        if action == "getSigninToken":
-            token, problem = self._signin_token(params)
-            if token is None:
-                return _respond(start_response, 400, problem.encode(), "text/plain")
-            body = json.dumps({"SigninToken": token}).encode()
-            return _respond(start_response, 200, body, "application/json")
-        if action == "login":
-            with self._lock:
-                found = self._signin_tokens.get(params.get("SigninToken", ""))
-            if found is None or self.clock() >= found.expires:
-                return _respond(
-                    start_response, 400, b"Invalid or expired SigninToken", "text/plain"
-                )
-            page = (
-                "<!doctype html><html><head><title>AWS console (demo)</title></head><body>"
-                f"<h1>Signed in to the AWS console (demo) as {html.escape(found.arn)}</h1>"
-                f"<p>Destination: {html.escape(params.get('Destination', ''))}</p></body></html>"
-            )
-            return _respond(start_response, 200, page.encode(), "text/html; charset=utf-8")
-        return _respond(start_response, 400, b"Unsupported Action", "text/plain")
-
-    def _signin_token(self, params: dict[str, str]) -> tuple[str | None, str]:
-        try:
-            session = json.loads(params.get("Session", ""))
-            key_id, secret, token = (
-                session["sessionId"],
-                session["sessionKey"],
-                session["sessionToken"],
-            )
-        except (ValueError, TypeError, KeyError):
-            return None, "Session must be JSON with sessionId, sessionKey and sessionToken"
-        duration = params.get("SessionDuration")
-        if duration is not None and not (duration.isdigit() and 900 <= int(duration) <= 43200):
-            return None, "SessionDuration must be between 900 and 43200 seconds"
-        with self._lock:
-            issued = self._issued.get(str(key_id))
-        if (
-            issued is None
-            or not secrets.compare_digest(str(secret), issued.secret)
-            or not secrets.compare_digest(str(token), issued.token)
-        ):
-            return None, "The session credentials are not valid"
-        if self.clock() >= issued.expiration:
-            return None, "The session credentials have expired"
-        value = secrets.token_urlsafe(48)
-        with self._lock:
-            self._signin_tokens[value] = _SigninToken(
-                issued.arn, self.clock() + SIGNIN_TOKEN_LIFETIME
-            )
-        return value, ""
+        return success_xml(grant, session.access_key_id, issued, str(session.user_id))
