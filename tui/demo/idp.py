@@ -24,12 +24,12 @@ matching moves on by itself once the "phone" approves (after Scenario.mfa_delay,
 from __future__ import annotations
 
 import sys
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tui.demo.idp_flow import FlowEngine
 from tui.demo.idp_model import DemoApp, Reply, Scenario
+from tui.demo.loopback import LoopbackService
 from tui.demo.saml_builder import DEMO_TENANT_ID
 from tui.demo.signing import SigningKey
 
@@ -113,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(reply.body)
 
 
-class LocalIdp:
+class LocalIdp(LoopbackService):
     """Entra's SAML sign-in for one demo user and some AWS apps, on a free loopback port."""
 
     def __init__(
@@ -142,46 +142,18 @@ class LocalIdp:
             password=password,
             display_name=display_name,
         )
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # -- lifecycle -------------------------------------------------------------------------
+
+    name = "local-idp"
 
     def start(self) -> LocalIdp:
         server = _Server((self.host, self.port), _Handler)
         server.engine = self._engine
         server.failures = self.failures
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="local-idp",
-            daemon=True,
-        )
-        self._thread.start()
+        self._serve(server)
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> LocalIdp:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """`http://127.0.0.1:PORT`: an account's login_url."""
-        if self._server is None:
-            raise RuntimeError("LocalIdp is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     # -- behaviour and observations ---------------------------------------------------------
 

@@ -24,6 +24,7 @@ from werkzeug.serving import ThreadedWSGIServer
 
 from tui.core.partitions import partition_named
 from tui.core.timeutil import utcnow
+from tui.demo.loopback import LoopbackService
 from tui.demo.sts_federation import Federation
 from tui.demo.sts_rules import Grant, SamlRequest, StsRefusal, check_request
 from tui.demo.sts_wire import (
@@ -103,20 +104,21 @@ class _MotoIam:
         return int(role.max_session_duration or 3600)
 
 
-class LocalSts:
+class LocalSts(LoopbackService):
     """moto's server on a free local port, answering AssumeRoleWithSAML the way AWS does."""
+
+    name = "local-sts"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.port = port
         self.calls: list[StsCall] = []
         self.clock: Callable[[], datetime] = utcnow  # tests may move time forward
+        super().__init__()
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._issued: dict[str, Issued] = {}
         self._wake = threading.Event()
-        self._server: ThreadedWSGIServer | None = None
-        self._thread: threading.Thread | None = None
         self._iam = _MotoIam()
         self._federation = Federation(self._issued, self._lock, lambda: self.clock())
 
@@ -138,37 +140,12 @@ class LocalSts:
                 """No error log either."""
 
         moto_app = DomainDispatcherApplication(create_backend_app)
-        self._server = QuietServer(self.host, self.port, self._app(moto_app), QuietHandler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # moto's own uses 0.5 s, which is what stop() waits
-            name="local-sts",
-            daemon=True,
-        )
-        self._thread.start()
+        self._serve(QuietServer(self.host, self.port, self._app(moto_app), QuietHandler))
         return self
 
     def stop(self) -> None:
         self._wake_sleepers()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> LocalSts:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("LocalSts is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().stop()
 
     @property
     def federation_url(self) -> str:

@@ -12,11 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.clipboard import copy_text
 from tui.core.errors import EntraAwsError, EntraPageError
+from tui.dialogs.copyable import CopyableDialog
 
 # The Entra errors people meet most with AWS SAML apps, and what fixes them.
 AADSTS_FIXES = {
@@ -40,7 +39,7 @@ def fix_for(code: str) -> str:
     )
 
 
-class ErrorDialog(ModalScreen[None]):
+class ErrorDialog(CopyableDialog):
     """Shows one error; `c` or the Copy button copies it; Esc or Enter closes."""
 
     CSS_PATH = "error.tcss"
@@ -95,15 +94,5 @@ class ErrorDialog(ModalScreen[None]):
                 yield Button("Copy", id="copy", variant="default")
                 yield Button("Close", id="close", variant="primary")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "copy":
-            self.action_copy()
-        else:
-            self.action_close()
-
-    def action_copy(self) -> None:
-        copy_text(self.app, self.text, "the error")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def copy_label(self) -> str:
+        return "the error"

@@ -11,13 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from tui.clipboard import copy_text
 from tui.core.exports import credential_process_config, profile_export, shell_export
 from tui.core.sessions import Session
+from tui.dialogs.copyable import CopyableDialog
 
 FORMATS = (
     ("bash", "bash / zsh"),
@@ -47,7 +46,7 @@ def format_for_shell(shell: str) -> str:
     return "bash" if shell in ("bash", "zsh", "sh") else shell
 
 
-class ExportDialog(ModalScreen[None]):
+class ExportDialog(CopyableDialog):
     """Result-less: copying and closing are the only outcomes."""
 
     CSS_PATH = "export.tcss"
@@ -94,22 +93,10 @@ class ExportDialog(ModalScreen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_copy()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "copy":
-            self.action_copy()
-        else:
-            self.action_close()
-
     @property
     def text(self) -> str:
         return self.query_one("#text", TextArea).text
 
-    def action_copy(self) -> None:
+    def copy_label(self) -> str:
         what = _LABELS[self.fmt] + (" config" if self.fmt == "credential_process" else "")
-        copy_text(
-            self.app, self.text, f"{what} for {self.session.account} {self.session.role_name}"
-        )
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        return f"{what} for {self.session.account} {self.session.role_name}"
