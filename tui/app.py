@@ -18,12 +18,13 @@ from textual.worker import Worker, WorkerState
 
 from tui.context import Context
 from tui.core.config import Config
+from tui.core.display import has_display
 from tui.core.paths import user_themes_dir
 from tui.core.sessions import SessionStore
 from tui.core.timeutil import utcnow
 from tui.providers import EntraCommands
 from tui.screens.main import MainScreen
-from tui.services import Clock, Signer, browser_signer, has_display, signed_in_before
+from tui.services import Clock, Signer, browser_signer, signed_in_before
 from tui.settings_state import UiState, load_ui_state, pick_theme, save_ui_state
 from tui.themes import DEFAULT_THEME, builtin_themes_dir, load_themes
 

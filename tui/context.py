@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tui.core.config import Account, Config
+from tui.core.display import has_display
 from tui.core.sessions import Session, SessionStore
 from tui.core.timeutil import utcnow
-from tui.services import Clock, Signer, browser_signer, has_display, signed_in_before
+from tui.services import Clock, Signer, browser_signer, signed_in_before
 
 
 @dataclass

@@ -6,7 +6,6 @@ Every function may block, so the screens call them from thread workers.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -58,13 +57,6 @@ def signed_in_before(account_name: str) -> bool:
     from tui.core import browser
 
     return browser.has_signed_in_before(account_name)
-
-
-def has_display() -> bool:
-    """A local screen a browser window can open on: Linux X11/Wayland, or macOS/Windows."""
-    if sys.platform in ("darwin", "win32"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def copy_to_system_clipboard(text: str) -> bool:

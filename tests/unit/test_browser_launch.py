@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tui.core import browser
+from tui.core import browser, display
 from tui.core.browser import launch, session
 from tui.core.browser.launch import APP_PAGE, chromium_flags
 from tui.core.errors import BrowserError, SignInCancelled
@@ -95,7 +95,7 @@ def test_a_missing_browser_fails_before_anything_starts() -> None:
 
 
 def test_a_window_needs_a_display(monkeypatch) -> None:
-    monkeypatch.setattr(session.sys, "platform", "linux")
+    monkeypatch.setattr(display.sys, "platform", "linux")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
 

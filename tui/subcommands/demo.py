@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
         raise EntraAwsError(
             "The demo needs the demo extra: pip install 'entra-aws-tui[demo]'."
         ) from None
-    from tui.services import has_display
+    from tui.core.display import has_display
 
     env = start_demo()
     try:

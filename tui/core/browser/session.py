@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +14,7 @@ from tui.core.browser.leftovers import end_orphaned_drivers
 from tui.core.browser.locate import browser_and_driver
 from tui.core.browser.profile import profile_in_use
 from tui.core.browser.settings import BrowserSettings, Capture
+from tui.core.display import has_display
 from tui.core.errors import BrowserError, SignInCancelled
 
 if TYPE_CHECKING:
@@ -39,12 +38,6 @@ def _reporter(on_status: Callable[[str], None] | None) -> Callable[[str], None]:
                 log.debug("on_status failed: %s", type(exc).__name__)
 
     return report
-
-
-def _has_display() -> bool:
-    if not sys.platform.startswith("linux"):
-        return True  # macOS and Windows always have one for a logged-in user
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _track(browser: Browser, closings: int) -> bool:
@@ -91,7 +84,7 @@ def sign_in(
     status = _reporter(on_status)
     if cancel is not None and cancel.is_set():
         raise SignInCancelled("The sign-in was cancelled.")
-    if not settings.headless and not _has_display():
+    if not settings.headless and not has_display():
         raise BrowserError(
             "There is no display to open the sign-in window on; sign in from a desktop "
             "session, or use --headless if this account has signed in before."
