@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,6 +38,11 @@ _AWS_ATTRS = {ROLE_ATTR, SESSION_NAME_ATTR, DURATION_ATTR}
 _SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$")
 _SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 _B64_CHARS = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Bounded, so no input can make it backtrack for long.
+_DECLARED_ENCODING = re.compile(
+    r"""\A(\s{0,64}<\?xml\s[^>]{0,200}?)\s{1,64}encoding\s{0,64}=\s{0,64}(["'])[^"'>]{0,64}\2"""
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,8 @@ def _to_xml_and_b64(data: str | bytes) -> tuple[bytes, str]:
             f"The input is over {MAX_INPUT_BYTES:,} bytes; a SAMLResponse STS accepts is at most "
             f"{MAX_ASSERTION_CHARS:,} characters, so this is not one."
         )
+    if raw.startswith(_UTF16_BOMS):
+        raw = _from_utf16(raw)
     stripped = raw.lstrip(b"\xef\xbb\xbf").strip()
     if not stripped:
         raise SamlError("The input is empty; pass the SAMLResponse (base64) or its XML.")
@@ -138,9 +146,22 @@ def _to_xml_and_b64(data: str | bytes) -> tuple[bytes, str]:
         raise SamlError(
             "The input is not valid base64 (truncated or altered?); capture the SAMLResponse again."
         ) from None
-    if not xml.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+    if not (xml.startswith(_UTF16_BOMS) or xml.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<")):
         raise SamlError("The base64 input does not decode to XML, so it is not a SAMLResponse.")
     return xml, compact.decode("ascii")
+
+
+def _from_utf16(raw: bytes) -> bytes:
+    """Text saved as UTF-16 (PowerShell 5's `>` and Out-File write that), as UTF-8; an XML
+    declaration's encoding goes, or the parser would read the UTF-8 as UTF-16."""
+    try:
+        text = raw.decode("utf-16")
+    except UnicodeDecodeError:
+        raise SamlError(
+            "The input is UTF-16 text with broken characters; save the SAMLResponse as UTF-8 "
+            "and try again."
+        ) from None
+    return _DECLARED_ENCODING.sub(r"\1", text, count=1).encode("utf-8")
 
 
 def _check_size(chars: int) -> None:

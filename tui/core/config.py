@@ -189,8 +189,12 @@ class _Checker:
                 )
 
     def url(self, value: str, key: str, where: str) -> None:
-        parts = urlsplit(value)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme in ("https", "http") and bool(parts.hostname)
+        except ValueError:  # e.g. an unclosed "[" of an IPv6 host
+            valid = False
+        if not valid:
             raise self.fail(
                 where, f"{key!r} must be an http(s) URL like https://host/path, not {value!r}."
             )
@@ -229,7 +233,14 @@ def _settings(raw: dict[str, Any], check: _Checker) -> Settings:
     if "credentials_file" in values:
         if not values["credentials_file"].strip():
             raise check.fail(where, "'credentials_file' must not be empty.")
-        values["credentials_file"] = Path(values["credentials_file"]).expanduser()
+        try:
+            values["credentials_file"] = Path(values["credentials_file"]).expanduser()
+        except RuntimeError:  # ~user for a user that does not exist
+            raise check.fail(
+                where,
+                f"'credentials_file' names a home folder that does not exist "
+                f"({values['credentials_file']!r}); write the full path.",
+            ) from None
     return Settings(**values)
 
 

@@ -17,7 +17,10 @@ from tui.core.files import atomic_write, locked
 from tui.core.sessions import Session
 from tui.core.timeutil import rfc3339
 
-_HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:[#;].*)?$")
+# A section header as configparser (and so botocore) reads one: the name is everything between the
+# first "[" and the last "]", spaces included ("[ prod ]" is not the profile "prod").
+_HEADER = re.compile(r"^\s*\[(.+)\]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # what a file opened in text mode splits on; not \f, \x85...
 _KEY = re.compile(r"^\s*([^=:#;\s][^=:]*?)\s*[=:]")
 # Keys we own in a profile; a stale legacy token key would shadow the new session, so it goes too.
 _MANAGED = (
@@ -50,14 +53,19 @@ def _sections(lines: list[str]) -> list[tuple[str | None, list[str]]]:
     return blocks
 
 
-def _rewrite_block(block: list[str], session: Session) -> list[str]:
-    header, body = block[0], block[1:]
+def _unmanaged(lines: list[str]) -> list[str]:
     kept = []
-    for line in body:
+    for line in lines:
         key = _KEY.match(line)
         if key and key.group(1).strip().lower() in _MANAGED + _REMOVED:
             continue
         kept.append(line)
+    return kept
+
+
+def _rewrite_block(block: list[str], session: Session) -> list[str]:
+    header, body = block[0], block[1:]
+    kept = _unmanaged(body)
     while kept and not kept[-1].strip():
         kept.pop()
     return [header, *_profile_lines(session), *kept, ""]
@@ -65,13 +73,19 @@ def _rewrite_block(block: list[str], session: Session) -> list[str]:
 
 def render(text: str, profiles: Mapping[str, Session]) -> str:
     """The credentials file `text` with each profile in `profiles` set to its session."""
-    blocks = _sections(text.splitlines())
+    lines = _NEWLINE.split(text)
+    if not lines[-1]:
+        lines.pop()  # the text's final line break (or an empty text)
+    blocks = _sections(lines)
     done: set[str] = set()
     out: list[str] = []
     for name, block in blocks:
         if name is not None and name in profiles and name not in done:
             out.extend(_rewrite_block(block, profiles[name]))
             done.add(name)
+        elif name is not None and name in done:
+            # The same profile again further down: its stale keys would win over ours.
+            out.extend(block[:1] + _unmanaged(block[1:]))
         else:
             out.extend(block)
     for name, session in profiles.items():
@@ -84,7 +98,7 @@ def render(text: str, profiles: Mapping[str, Session]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _check(text: str, path: Path) -> None:
+def _check(text: str, path: Path) -> configparser.RawConfigParser:
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(text, source=str(path))
@@ -95,12 +109,51 @@ def _check(text: str, path: Path) -> None:
             f"{path} is not a valid INI file{where}; fix it by hand (nothing was written) "
             "or use --no-write."
         ) from None
+    return parser
+
+
+def _strictly_valid(text: str) -> bool:
+    """botocore reads the file with a strict parser (no repeated sections or keys)."""
+    try:
+        configparser.RawConfigParser().read_string(text)
+    except configparser.Error:
+        return False
+    return True
+
+
+def _verify(current: str, updated: str, profiles: Mapping[str, Session], path: Path) -> None:
+    """The update changed our profiles' keys and nothing else, as an INI reader sees it: a layout
+    our line editing reads differently from configparser (continuation lines, odd headers) is
+    refused rather than written wrong."""
+    before, after = _check(current, path), _check(updated, path)
+    changed = set(after.sections()) != set(before.sections()) | set(profiles)
+    changed = changed or after.defaults() != before.defaults()
+    for name in before.sections():
+        if not changed and name not in profiles:
+            changed = dict(before.items(name)) != dict(after.items(name))
+    for name, session in profiles.items():
+        if not changed:
+            lines = (line.split(" = ", 1) for line in _profile_lines(session))
+            changed = any(after.get(name, key, fallback=None) != value for key, value in lines)
+    if not changed and _strictly_valid(current) and not _strictly_valid(updated):
+        changed = True
+    if changed:
+        raise FileWriteError(
+            f"{path} is laid out in a way entra-aws cannot update safely (indented or unusual "
+            "section lines?); nothing was written, so tidy it by hand or use --no-write."
+        )
 
 
 def write_profiles(path: Path, profiles: Mapping[str, Session]) -> None:
     """Set each profile in `profiles` in the credentials file at `path`."""
     if not profiles:
         return
+    reserved = configparser.DEFAULTSECT
+    if reserved in profiles:
+        raise FileWriteError(
+            f"A profile cannot be named {reserved}: in {path} that section's keys would apply to "
+            "every profile; nothing was written, so choose another profile name."
+        )
     with locked(path):
         try:
             current = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -109,9 +162,8 @@ def write_profiles(path: Path, profiles: Mapping[str, Session]) -> None:
             raise FileWriteError(
                 f"Could not read {path} ({reason}); nothing was written."
             ) from None
-        _check(current, path)
         updated = render(current, profiles)
-        _check(updated, path)
+        _verify(current, updated, profiles, path)  # refuses an invalid file first
         atomic_write(path, updated)
 
 

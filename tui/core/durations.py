@@ -37,7 +37,7 @@ def _read(path: Path) -> dict[str, int]:
     """The limits saved in `path`; an unreadable file or a malformed entry is skipped."""
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: "[[[[..." nested too deep
         return {}
     if not isinstance(loaded, dict):
         return {}

@@ -67,7 +67,7 @@ ACS_URL_RE = re.compile(
 
 
 def is_region(value: str) -> bool:
-    return bool(REGION_RE.match(value))
+    return bool(REGION_RE.fullmatch(value))  # `$` alone would let "us-east-1\n" through
 
 
 def partition_for_region(region: str) -> Partition:

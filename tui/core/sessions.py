@@ -16,9 +16,22 @@ from typing import Any
 
 from tui.core.files import atomic_write, locked
 from tui.core.paths import state_dir
+from tui.core.roles import is_role_arn
 from tui.core.timeutil import parse_instant, rfc3339, utcnow
 
 log = logging.getLogger("entra_aws.sessions")
+_TEXT_FIELDS = (
+    "account",
+    "role_arn",
+    "principal_arn",
+    "profile",
+    "region",
+    "access_key_id",
+    "secret_access_key",
+    "session_token",
+    "assumed_role_arn",
+    "subject",
+)
 STORE_VERSION = 1
 KEEP_EXPIRED = timedelta(hours=12)  # expired sessions stay listed a while, then are pruned
 
@@ -65,12 +78,25 @@ class Session:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Session:
+        """A stored session; TypeError/ValueError when the entry is not one we wrote."""
         values = dict(data)
+        for name in _TEXT_FIELDS:
+            if not isinstance(values.get(name, ""), str):
+                raise TypeError(f"{name} is not text")
+        if not is_role_arn(values.get("role_arn", "")):
+            raise ValueError("role_arn is not a role ARN")
+        if type(values.get("duration", 0)) is not int:
+            raise TypeError("duration is not a whole number")
         values["expiration"] = parse_instant(values["expiration"])
         values["issued_at"] = (
             parse_instant(values["issued_at"]) if values.get("issued_at") else None
         )
         return cls(**values)
+
+
+def store_order(session: Session) -> tuple[str, str, str]:
+    """How the store lists sessions: by account, then role name, then role ARN."""
+    return (session.account, session.role_name, session.role_arn)
 
 
 def default_store_path() -> Path:
@@ -108,7 +134,7 @@ class SessionStore:
             if document.get("version") != STORE_VERSION:
                 raise ValueError("unknown version")
             return [Session.from_json(item) for item in document["sessions"]]
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             self._set_aside()
             return []
 
@@ -130,7 +156,7 @@ class SessionStore:
     def load(self) -> list[Session]:
         """Every stored session (expired ones too, until pruned), by account then role."""
         sessions = self._read()
-        return sorted(sessions, key=lambda s: (s.account, s.role_name, s.role_arn))
+        return sorted(sessions, key=store_order)
 
     def save(self, new: Iterable[Session], now: datetime | None = None) -> None:
         """Upsert `new` by (account, role) and prune long-expired sessions, under the lock."""

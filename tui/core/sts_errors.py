@@ -7,6 +7,7 @@ stays importable without boto3 loaded.
 from __future__ import annotations
 
 from tui.core.errors import AssertionExpiredError, StsError
+from tui.core.logs import redact
 from tui.core.roles import Role
 
 MAX_DURATION_TEXT = "MaxSessionDuration"
@@ -16,7 +17,8 @@ MAX_DURATION_CODE = (
 
 
 def _aws_message(message: str) -> str:
-    flat = " ".join(message.split())
+    """AWS's message, short and flat; an endpoint that quotes the assertion back gets it masked."""
+    flat = redact(" ".join(message.split()))
     return flat[:200].rstrip(".")
 
 

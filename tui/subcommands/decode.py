@@ -85,7 +85,7 @@ def render(assertion: Assertion, aliases: dict[str, str]) -> str:
                 if len(values) == 1
                 else f"({len(values)} values) " + printable(", ".join(values[:3]))
             )
-            lines.append(f"  {_short(name):<{width}}  {shown[:100]}")
+            lines.append(f"  {printable(_short(name)):<{width}}  {shown[:100]}")
     if assertion.problems:
         lines.append("")
         lines.append("Problems")

@@ -10,7 +10,7 @@ from tui.core.assertion import Assertion
 from tui.core.config import Account, Config
 from tui.core.errors import EntraAwsError
 from tui.core.exports import shell_export
-from tui.core.sessions import Session
+from tui.core.sessions import Session, SessionStore
 from tui.core.signin import (
     Kept,
     assume_and_keep,
@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in assertion.problems:
         say(f"entra-aws: note: {printable(problem)}")
     roles = choose_roles(account, assertion, args.role, args.all_roles)
+    store = SessionStore()
     kept = assume_and_keep(
         config,
         account,
@@ -87,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
         duration=args.duration,
         profile=args.profile,
         write=not args.no_write,
+        store=store,
     )
+    for warning in store.warnings:  # e.g. a corrupt session store, set aside
+        say(f"entra-aws: {warning}")
     written = not args.no_write and kept.write_error is None
     summary = _summary(kept, account, config, written)
     sessions = kept.sessions

@@ -77,7 +77,28 @@ def _options(headless: bool, version_main: int) -> Any:
     if not headless:
         dropped |= {"--window-size=1920,1080", "--start-maximized"}
 
+    class Arguments(list[str]):
+        """uc drops every argument with "headless" in it, and takes it as asking for headless:
+        a profile path with that word (a user or folder named so) would lose --user-data-dir,
+        and Chromium would sign in on its default profile. The profile argument stays."""
+
+        def remove(self, value: str) -> None:
+            if not value.startswith("--user-data-dir="):
+                super().remove(value)
+
     class Options(uc.ChromeOptions):
+        def __init__(self) -> None:
+            super().__init__()
+            self._arguments = Arguments()
+
+        @property
+        def headless(self) -> bool:
+            return headless
+
+        @headless.setter
+        def headless(self, value: bool) -> None:
+            """Ignored: whether to show a window is ours to say, not a path's."""
+
         def add_argument(self, argument: str) -> None:
             if argument not in dropped:
                 super().add_argument(argument)

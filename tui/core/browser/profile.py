@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,9 @@ LOCK_WAIT = 3.0  # seconds to wait for another sign-in on the same profile to fi
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,127}$")
 # Where Chromium keeps cookies: `Network/Cookies` since Chrome 96, `Cookies` before.
 _COOKIE_STORES = (Path("Default/Network/Cookies"), Path("Default/Cookies"))
+# Session restore's record of the tabs (`Sessions/` since Chrome 100, the files before): each
+# page's history with its POST body, so the SAMLResponse posted to the ACS. We never restore tabs.
+_TAB_STATE = ("Sessions", "Current Session", "Current Tabs", "Last Session", "Last Tabs")
 
 
 def profiles_dir() -> Path:
@@ -52,6 +57,17 @@ def has_signed_in_before(profile: str) -> bool:
     return any((folder / store).is_file() for store in _COOKIE_STORES)
 
 
+def forget_tabs(folder: Path) -> None:
+    """Remove the profile's session-restore files, which hold the posted SAMLResponse."""
+    for name in _TAB_STATE:
+        path = folder / "Default" / name
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif os.path.lexists(path):
+                path.unlink()
+
+
 @contextlib.contextmanager
 def profile_in_use(profile: str, wait: float = LOCK_WAIT) -> Iterator[Path]:
     """Hold the profile's lock, clean up after any earlier crash, and yield the folder."""
@@ -73,6 +89,8 @@ def profile_in_use(profile: str, wait: float = LOCK_WAIT) -> Iterator[Path]:
         ) from None
     try:
         clear_leftovers(folder)
+        forget_tabs(folder)  # what a crashed sign-in left
         yield folder
     finally:
+        forget_tabs(folder)  # the browser is closed by now
         lock.release()
