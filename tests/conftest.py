@@ -9,6 +9,9 @@ import pytest
 from tui.demo.signing import SigningKey, load_signing_key
 from tui.demo.sts_server import LocalSts
 
+# The secret-hygiene and concurrency tests' fixtures (in_process, record_idp).
+pytest_plugins = ["tests.e2e.conftest_hygiene"]
+
 
 @pytest.fixture(scope="session")
 def signing_key(tmp_path_factory: pytest.TempPathFactory) -> SigningKey:

@@ -5,6 +5,7 @@ Each step is a function so the TUI can run them in workers and show what happens
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -22,7 +23,9 @@ from tui.core.roles import Role, is_role_arn, matching_roles
 from tui.core.saml_request import build_authn_request
 from tui.core.sessions import Session, SessionStore
 from tui.core.sts import Assumed, StsGateway
-from tui.core.timeutil import utcnow
+from tui.core.timeutil import rfc3339, utcnow
+
+log = logging.getLogger("entra_aws.signin")
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,12 @@ def assume_and_keep(
         else Outcome(r.role, names[r.role], error=r.error)
         for r in results
     ]
+    for r in results:  # what a debug log may say: roles, durations, expiry and error codes
+        if r.credentials is not None:
+            until = rfc3339(r.credentials.expiration)
+            log.debug("assumed %s for %d s (until %s)", r.role.role_arn, r.duration, until)
+        else:
+            log.debug("could not assume %s (%s)", r.role.role_arn, r.error.code if r.error else "")
     kept = Kept(outcomes)
     if kept.sessions:
         (store or SessionStore()).save(kept.sessions)
@@ -226,4 +235,9 @@ def assume_and_keep(
                 )
             except FileWriteError as exc:
                 return Kept(outcomes, exc)
+            log.debug(
+                "wrote profiles %s to %s",
+                ", ".join(s.profile for s in kept.sessions),
+                config.settings.credentials_file,
+            )
     return kept
