@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import Result, fmt, median, parser, report
 
 ACCOUNTS = 50
 GOAL = 1.3
@@ -103,14 +104,14 @@ def sample(kind: str, config: Path, env: dict[str, str]) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--child", choices=("bare", "app"))
-    parser.add_argument("config", nargs="?")
-    args = parser.parse_args()
+    cli = parser(__doc__, runs=15)
+    cli.add_argument("--child", choices=("bare", "app"), help=argparse.SUPPRESS)
+    cli.add_argument("config", nargs="?", help=argparse.SUPPRESS)
+    args = cli.parse_args()
     if args.child:
         (run_bare if args.child == "bare" else run_app)(Path(args.config))
         return 0
+    runs = 1 if args.quick else args.runs
     with tempfile.TemporaryDirectory() as home:
         config = write_config(Path(home))
         env = {**os.environ, "ENTRA_AWS_HOME": home, "PYTHONDONTWRITEBYTECODE": "1"}
@@ -118,20 +119,16 @@ def main() -> int:
         for kind in ("bare", "app"):  # warm the OS file cache; not counted
             sample(kind, config, env)
         times: dict[str, list[float]] = {"bare": [], "app": []}
-        for _ in range(args.runs):  # interleaved, so drift hits both alike
+        for _ in range(runs):  # interleaved, so drift hits both alike
             for kind in ("bare", "app"):
                 times[kind].append(sample(kind, config, env))
-    bare, app = statistics.median(times["bare"]), statistics.median(times["app"])
-    ratio = app / bare
-    print(
-        f"first frame, {ACCOUNTS} accounts, {args.runs} runs each (median, process start -> Ready)"
-    )
-    print(f"  bare Textual app : {bare * 1000:7.1f} ms")
-    print(f"  entra-aws        : {app * 1000:7.1f} ms")
-    print(
-        f"  ratio            : {ratio:7.2f}  (goal <= {GOAL})  {'OK' if ratio <= GOAL else 'TOO SLOW'}"
-    )
-    return 0 if ratio <= GOAL else 1
+    bare, app = median(times["bare"]), median(times["app"])
+    ms = 1000
+    print(f"first frame, {ACCOUNTS} accounts ({runs} runs each, median, process start -> Ready)")
+    print(f"  bare Textual app : {fmt(bare * ms, 'ms'):>10}")
+    print(f"  entra-aws        : {fmt(app * ms, 'ms'):>10}")
+    result = Result(f"first frame, {ACCOUNTS} accounts", app * ms, bare * ms, "ms", GOAL)
+    return report(result, args.quick)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tui.core.assertion import Assertion
     from tui.core.sessions import Session
     from tui.core.signin import Kept
+    from tui.screens.roles import Choice
 
 
 @dataclass
@@ -52,6 +53,7 @@ class RolesAssumed(Message):
     account: str
     kept: Kept
     refreshed: bool = False
+    choice: Choice | None = None  # what was picked on the roles screen, to offer it again
 
 
 @dataclass

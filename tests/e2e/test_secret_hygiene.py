@@ -436,6 +436,9 @@ async def test_tui_toasts_dialogs_and_logs_leak_nothing(
                 screens.append(app.export_screenshot())
                 await pilot.press("escape")
                 await settle(app, pilot)
+                if isinstance(app.screen, RolesScreen):  # offered again: the sign-in still holds
+                    await pilot.press("escape")
+                    await settle(app, pilot)
 
             # An assertion past its redeem window: the roles screen says so and assumes nothing.
             signer.before_return = None

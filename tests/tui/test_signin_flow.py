@@ -241,3 +241,43 @@ async def test_a_role_sts_refuses_is_shown_in_the_error_dialog_and_the_rest_is_k
         assert len(SessionStore().load()) == 1
         [assumed] = [n for n in notes(app) if n.startswith("Assumed")]
         assert assumed.endswith("written")
+
+
+async def test_when_sts_refuses_every_picked_role_the_roles_come_back_under_the_error(
+    world,
+) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles))
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        world.sts.fail_next(1, status=403, code="AccessDenied", message="Not authorized")
+        await pilot.press("enter")  # Admin: refused
+        await settle(app, pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert SessionStore().load() == []
+        await pilot.press("escape")
+        await pilot.pause()
+        roles = app.screen
+        assert isinstance(roles, RolesScreen)  # the same sign-in, to pick another role
+        await pilot.press("down", "enter")  # ReadOnly, from the same assertion
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert [s.role_name for s in SessionStore().load()] == ["ReadOnly"]
+        assert signer.calls == [False]  # one sign-in for both attempts
+
+
+async def test_the_accounts_screen_says_what_it_assumes_while_sts_answers(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles))
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        world.sts.hang_next(1.0)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, MainScreen)
+        assert "Assuming Admin in demo-prod for 1h" in str(app.screen.status.render())
+        await settle(app, pilot)
+        assert "Assuming" not in str(app.screen.status.render())
+        assert [s.role_name for s in SessionStore().load()] == ["Admin"]

@@ -22,7 +22,7 @@ from tui.core.paths import state_dir
 from tui.core.roles import Role, is_role_arn, matching_roles
 from tui.core.saml_request import build_authn_request
 from tui.core.sessions import Session, SessionStore
-from tui.core.sts import Assumed, StsGateway
+from tui.core.sts import Assumed, StsGateway, warm_client
 from tui.core.timeutil import rfc3339, utcnow
 
 log = logging.getLogger("entra_aws.signin")
@@ -96,6 +96,13 @@ def capture(
     """Sign in through the browser and decode what Entra posted."""
     from tui.core import browser  # selenium is heavy: only load it when a browser is needed
 
+    warm = threading.Thread(
+        target=warm_client,
+        args=(account.effective_sts_endpoint, account.region),
+        name="sts-warm",
+        daemon=True,
+    )
+    warm.start()  # boto3 loads while the browser starts and the person signs in
     request = build_authn_request(account)
     settings = browser.BrowserSettings(
         browser=config.settings.browser,

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui.context import Context
@@ -25,6 +25,7 @@ from tui.screens.session_actions import SessionActions
 from tui.screens.session_watch import SessionWatch
 from tui.screens.signin_flow import SignInFlow
 from tui.widgets.accounts_table import AccountsTable
+from tui.widgets.footer import Footer
 from tui.widgets.sessions_table import SessionsTable
 from tui.widgets.status_line import StatusLine
 
@@ -37,6 +38,7 @@ SESSION_ACTIONS = {
     "refresh_session": SessionActions.refresh_session,
 }
 ERROR_TITLES = {
+    "assume": "Could not assume the roles",
     "files": "Could not write the profile",
     "console": "Could not open the AWS console",
     "sessions": "Could not read the sessions",

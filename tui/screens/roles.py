@@ -1,31 +1,29 @@
 """The assertion inspector: who signed in, which roles, for how long, and the redeem countdown.
 
 The assertion can be redeemed for a few minutes only, so the screen counts down and disables
-the assume keys when the window closes. Assuming runs in a thread worker; the screen dismisses
-with the `Kept` result for the accounts screen to report.
+the assume keys when the window closes. The screen dismisses with the roles picked; the accounts
+screen assumes them, so it is back on screen while STS answers and the rows appear there.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Select, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import Header, Label, Select, Static
 
 from tui.context import Context
 from tui.core.assertion import Assertion
 from tui.core.config import MAX_DURATION, MIN_DURATION, Account
 from tui.core.roles import Role
-from tui.core.signin import Kept
 from tui.core.timeutil import format_duration, format_remaining
-from tui.messages import RolesAssumed
+from tui.widgets.footer import Footer
 from tui.widgets.roles_table import RolesTable
 from tui.widgets.status_line import StatusLine
 
@@ -56,7 +54,17 @@ def who(assertion: Assertion) -> str:
     )
 
 
-class RolesScreen(Screen[Kept | None]):
+@dataclass(frozen=True)
+class Choice:
+    """What the person picked: the roles to assume from `assertion`, and for how long."""
+
+    account: Account
+    assertion: Assertion
+    roles: list[Role]
+    duration: int
+
+
+class RolesScreen(Screen[Choice | None]):
     CSS_PATH = "roles.tcss"
     AUTO_FOCUS = "#roles"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,7 +75,6 @@ class RolesScreen(Screen[Kept | None]):
     ]  # fmt: skip
 
     expired: var[bool] = var(False, bindings=True)
-    busy: var[bool] = var(False, bindings=True)
 
     def __init__(self, ctx: Context, account: Account, assertion: Assertion) -> None:
         super().__init__()
@@ -128,18 +135,18 @@ class RolesScreen(Screen[Kept | None]):
             redeem.update("This sign-in can no longer be redeemed: press Esc and sign in again.")
             self._say()
 
-    def _say(self, text: str | None = None) -> None:
+    def _say(self) -> None:
         marked = len(self.table.marked)
         default = (
             "This sign-in expired; sign in again."
             if self.expired
             else f"Enter assumes the highlighted role · Space marks · A assumes the {marked} marked"
         )
-        self.query_one("#status", StatusLine).say(text or default, busy=self.busy)
+        self.query_one("#status", StatusLine).say(default)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("assume", "assume_marked", "toggle_mark"):
-            if self.expired or self.busy:
+            if self.expired:
                 return None
             if action == "assume_marked" and not self.table.marked:
                 return None
@@ -166,34 +173,4 @@ class RolesScreen(Screen[Kept | None]):
         self.dismiss(None)
 
     def assume_roles(self, roles: list[Role]) -> None:
-        self.busy = True
-        names = ", ".join(role.name for role in roles)
-        self._say(f"Assuming {names} for {format_duration(self.duration)}…")
-        self._assume_worker(roles, self.duration)
-
-    @work(thread=True, exclusive=True, group="assume", exit_on_error=False)
-    def _assume_worker(self, roles: list[Role], duration: int) -> None:
-        from tui.core.signin import assume_and_keep
-
-        kept = assume_and_keep(
-            self.ctx.config,
-            self.account,
-            self.assertion,
-            roles,
-            duration=duration,
-            write=True,
-            store=self.ctx.store,
-        )
-        self.post_message(RolesAssumed(self.account.name, kept))
-
-    def on_roles_assumed(self, message: RolesAssumed) -> None:
-        self.dismiss(message.kept)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "assume" and event.state is WorkerState.ERROR:
-            from tui.dialogs.error import ErrorDialog
-
-            self.busy = False
-            self._say()
-            error = event.worker.error or RuntimeError()
-            self.app.push_screen(ErrorDialog.from_error(error, "Could not assume the roles"))
+        self.dismiss(Choice(self.account, self.assertion, roles, self.duration))

@@ -8,6 +8,7 @@ when its stamp changed (a CLI login, another entra-aws).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -44,16 +45,31 @@ class SessionWatch:
         self.post_message(SessionsLoaded(sessions, stamp, warnings))
 
     def on_sessions_loaded(self: MainScreen, message: SessionsLoaded) -> None:
+        shown = self._loaded and message.sessions == list(self.sessions_table.sessions.values())
         self._loading, self._loaded, self._stamp = False, True, message.stamp
-        now = self.ctx.now()
-        table = self.sessions_table
-        table.show(message.sessions, now)
-        self.query_one("#no-sessions").display = not message.sessions
-        self.query_one("#sessions-pane").border_title = f"Sessions ({len(message.sessions)})"
-        for session in message.sessions:
-            self._announce(session, table.states[session.key], observed=False)
+        if not shown:  # else show_kept has put exactly these up already: no rebuild
+            self.show_sessions(message.sessions)
         for warning in message.warnings:
             self.notify(warning, severity="warning", markup=False)
+
+    def show_kept(self: MainScreen, kept: Sequence[Session]) -> None:
+        """Show sessions just assumed at once; the store re-read that follows only confirms."""
+        # As the store keeps them (whole seconds) and in SessionStore.load's order, so the
+        # re-read finds the table exactly as it would have made it.
+        stored = (Session.from_json(s.to_json()) for s in kept)
+        merged = {**self.sessions_table.sessions, **{s.key: s for s in stored}}
+        self.show_sessions(
+            sorted(merged.values(), key=lambda s: (s.account, s.role_name, s.role_arn))
+        )
+
+    def show_sessions(self: MainScreen, sessions: Sequence[Session]) -> None:
+        now = self.ctx.now()
+        table = self.sessions_table
+        table.show(sessions, now)
+        self.query_one("#no-sessions").display = not sessions
+        self.query_one("#sessions-pane").border_title = f"Sessions ({len(sessions)})"
+        for session in sessions:
+            self._announce(session, table.states[session.key], observed=False)
         self._update_accounts(now)
         self.refresh_bindings()
         self.show_status()

@@ -17,13 +17,14 @@ from textual import work
 from tui.core.config import Account
 from tui.core.errors import NeedsPerson, SamlError
 from tui.core.sessions import Session
-from tui.core.timeutil import format_remaining
+from tui.core.timeutil import format_duration, format_remaining
 from tui.messages import RolesAssumed, SignedIn, SignInStarted, SignInStatus
 
 if TYPE_CHECKING:
     from tui.core.assertion import Assertion
     from tui.core.signin import Kept
     from tui.screens.main import MainScreen
+    from tui.screens.roles import Choice
 
 SILENT = "Signing in without a window"
 VISIBLE = "Waiting for you in Chrome"
@@ -137,24 +138,70 @@ class SignInFlow:
             self.show_status()
 
     def on_signed_in(self: MainScreen, message: SignedIn) -> None:
-        from tui.screens.roles import RolesScreen
-
+        # The roles first: this screen's keys then change while it is hidden, for free.
+        self.show_roles(self.ctx.config.account(message.account), message.assertion)
         self.signin = None
         self.refresh_bindings()
         self.show_status()
-        account = self.ctx.config.account(message.account)
-        self.app.push_screen(
-            RolesScreen(self.ctx, account, message.assertion),
-            callback=lambda kept: self.report_kept(account.name, kept) if kept else None,
+
+    def show_roles(self: MainScreen, account: Account, assertion: Assertion) -> None:
+        from tui.screens.roles import RolesScreen
+
+        self.app.push_screen(RolesScreen(self.ctx, account, assertion), callback=self.assume)
+
+    def assume(self: MainScreen, choice: Choice | None) -> None:
+        """Assume what was picked, from this screen: it repaints while STS answers."""
+        if choice is None:
+            return
+        names = ", ".join(role.name for role in choice.roles)
+        length = format_duration(choice.duration)
+        self.activity = f"Assuming {names} in {choice.account.name} for {length}"
+        self.show_status()
+        self._assume_worker(choice)
+
+    @work(thread=True, group="assume", exit_on_error=False)
+    def _assume_worker(self: MainScreen, choice: Choice) -> None:
+        from tui.core.signin import assume_and_keep
+
+        kept = assume_and_keep(
+            self.ctx.config,
+            choice.account,
+            choice.assertion,
+            choice.roles,
+            duration=choice.duration,
+            write=True,
+            store=self.ctx.store,
         )
+        self.post_message(RolesAssumed(choice.account.name, kept, choice=choice))
 
     def on_roles_assumed(self: MainScreen, message: RolesAssumed) -> None:
-        self.report_kept(message.account, message.kept, refreshed=message.refreshed)
+        choice = message.choice
+        if choice is not None:
+            self.activity = None
+            self.show_status()
+        # Nothing worked but the sign-in still holds: its roles again, under the error dialog.
+        again = (
+            choice if choice and not message.kept.sessions and self._redeemable(choice) else None
+        )
+        self.report_kept(message.account, message.kept, refreshed=message.refreshed, again=again)
 
-    def report_kept(self: MainScreen, account: str, kept: Kept, *, refreshed: bool = False) -> None:
-        """A toast for what worked; the error dialog for what did not."""
+    def _redeemable(self: MainScreen, choice: Choice) -> bool:
+        until = choice.assertion.redeemable_until
+        return until is None or until > self.ctx.now()
+
+    def report_kept(
+        self: MainScreen,
+        account: str,
+        kept: Kept,
+        *,
+        refreshed: bool = False,
+        again: Choice | None = None,
+    ) -> None:
+        """A toast for what worked; the error dialog for what did not (over `again`'s roles)."""
         from tui.dialogs.error import ErrorDialog
 
+        if kept.sessions:
+            self.show_kept(kept.sessions)
         done = [o for o in kept.outcomes if o.session is not None]
         failed = [o for o in kept.outcomes if o.error is not None]
         if done:
@@ -182,5 +229,7 @@ class SignInFlow:
                 if failed
                 else "The credentials file was not written"
             )
+            if again is not None:
+                self.show_roles(again.account, again.assertion)
             self.app.push_screen(ErrorDialog(title, details[0], details=details[1:]))
         self.reload_sessions()

@@ -1,0 +1,54 @@
+"""Textual's Footer, rebuilt only when the keys it shows change.
+
+Textual's Footer recomposes on every bindings update of its screen (any `refresh_bindings()`, a
+focus move, a `var(bindings=True)` change) and a recompose mounts one FooterKey widget per key,
+each restyled: ~10 ms a time. A sign-in sends a dozen such updates, almost all of them leaving
+the keys exactly as they were, or made while the screen is hidden or being dismissed; this footer
+skips those, and updates a hidden screen's keys a moment later, while the screen on top sits
+waiting for the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from textual.screen import Screen
+from textual.widgets import Footer as TextualFooter
+
+
+def shown_keys(screen: Screen[object]) -> tuple[Hashable, ...]:
+    """Everything `Footer.compose` reads from the screen's bindings."""
+    return tuple(
+        (key, binding.action, binding.description, binding.group, enabled, tooltip)
+        for key, (_, binding, enabled, tooltip) in screen.active_bindings.items()
+        if binding.show or key == screen.app.COMMAND_PALETTE_BINDING
+    )
+
+
+CATCH_UP = 0.3  # seconds after a hidden screen's keys changed
+
+
+class Footer(TextualFooter):
+    """Same look and behaviour; recomposes only when a shown key, its label or state changed."""
+
+    _shown: tuple[Hashable, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if self._bindings_ready and screen is not screen.app.screen:
+            # Hidden under another screen (or leaving): catch up later, off the busy moment of
+            # the switch, so the keys are ready when the screen comes back.
+            self.set_timer(CATCH_UP, lambda: self._catch_up(screen), name="footer-catch-up")
+            return
+        self._update(screen)
+
+    def _catch_up(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self._update(screen)
+
+    def _update(self, screen: Screen[object]) -> None:
+        shown = shown_keys(screen)
+        if self._bindings_ready and shown == self._shown:
+            return
+        super().bindings_changed(screen)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # a recompose is scheduled; it will show exactly this
