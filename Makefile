@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/ruff format --check tui tests bench
 
-bench: $(STAMP)
+bench: $(STAMP) browser
 	$(BIN)/python bench/run_all.py
 
 clean:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from tui.core.sessions import Session
+from tui.core.sessions import Session, store_order
 from tui.core.timeutil import format_remaining
 from tui.messages import SessionsLoaded
 from tui.screens.session_actions import label
@@ -59,7 +59,7 @@ class SessionWatch:
         stored = (Session.from_json(s.to_json()) for s in kept)
         merged = {**self.sessions_table.sessions, **{s.key: s for s in stored}}
         self.show_sessions(
-            sorted(merged.values(), key=lambda s: (s.account, s.role_name, s.role_arn))
+            sorted(merged.values(), key=store_order)
         )
 
     def show_sessions(self: MainScreen, sessions: Sequence[Session]) -> None:
