@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 import pytest
 
 from tests.e2e.conftest import World
+from tests.isolation import LOGGERS
 from tui.app import EntraAwsApp
 from tui.core.assertion import Assertion
 from tui.core.config import Account, Config
@@ -171,17 +172,13 @@ def run_debug(world: World, *args: str, **kwargs: Any) -> Any:
     return world.run("--log-level", "debug", *args, ENTRA_AWS_LOG_LEVEL="debug", **env, **kwargs)
 
 
-_LIBRARY_LOGGERS = ("entra_aws", "botocore", "urllib3", "selenium", "undetected_chromedriver",
-                    "websocket")  # fmt: skip
-
-
 @contextlib.contextmanager
 def debug_logging() -> Iterator[Path]:
     """`setup_logging("debug")` in this process (into today's ENTRA_AWS_HOME); undone after."""
     from tui.core import logs
 
     saved = {}
-    for name in _LIBRARY_LOGGERS:
+    for name in LOGGERS:
         logger = logging.getLogger(name)
         saved[name] = (list(logger.handlers), logger.level, logger.propagate)
         logger.handlers.clear()

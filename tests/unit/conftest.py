@@ -5,43 +5,16 @@ Builders for realistic inputs (Entra-shaped SAMLResponses, sessions) are in `bui
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-_LOGGERS = ("entra_aws", "botocore", "urllib3", "selenium", "undetected_chromedriver", "websocket")
+from tests.isolation import isolated
 
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """HOME and every XDG folder under tmp_path; no ambient entra-aws or AWS settings."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    for name, sub in (
-        ("XDG_CONFIG_HOME", "config"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_DATA_HOME", "data"),
-        ("XDG_CACHE_HOME", "cache"),
-    ):
-        monkeypatch.setenv(name, str(tmp_path / "xdg" / sub))
-    for name in list(os.environ):
-        if name.startswith(("AWS_", "ENTRA_AWS_")):
-            monkeypatch.delenv(name)
-    _reset_logging()
-    yield home
-    _reset_logging()
-
-
-def _reset_logging() -> None:
-    """`setup_logging` installs a file handler once per process; drop it so each test starts clean."""
-    for name in _LOGGERS:
-        logger = logging.getLogger(name)
-        for handler in list(logger.handlers):
-            logger.removeHandler(handler)
-            handler.close()
-        logger.propagate = True
-        logger.setLevel(logging.NOTSET)
+    with isolated(tmp_path / "home", tmp_path, monkeypatch) as home:
+        yield home
