@@ -281,3 +281,19 @@ async def test_the_accounts_screen_says_what_it_assumes_while_sts_answers(world)
         await settle(app, pilot)
         assert "Assuming" not in str(app.screen.status.render())
         assert [s.role_name for s in SessionStore().load()] == ["Admin"]
+
+
+async def test_a_role_whose_limit_is_shorter_than_asked_says_so_in_the_toast(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles, session_duration=7200))
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        roles = app.screen
+        roles.query_one("#duration").value = 7200
+        await pilot.press("down", "enter")  # ReadOnly: MaxSessionDuration 1 h
+        await settle(app, pilot)
+        [session] = SessionStore().load()
+        assert session.role_name == "ReadOnly" and session.duration == 3600
+        [toast] = [n for n in notes(app) if n.startswith("Assumed")]
+        assert toast.endswith("written · ReadOnly for 1h, its limit"), toast

@@ -58,9 +58,7 @@ class SessionWatch:
         # re-read finds the table exactly as it would have made it.
         stored = (Session.from_json(s.to_json()) for s in kept)
         merged = {**self.sessions_table.sessions, **{s.key: s for s in stored}}
-        self.show_sessions(
-            sorted(merged.values(), key=store_order)
-        )
+        self.show_sessions(sorted(merged.values(), key=store_order))
 
     def show_sessions(self: MainScreen, sessions: Sequence[Session]) -> None:
         now = self.ctx.now()

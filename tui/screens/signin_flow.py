@@ -183,7 +183,10 @@ class SignInFlow:
         again = (
             choice if choice and not message.kept.sessions and self._redeemable(choice) else None
         )
-        self.report_kept(message.account, message.kept, refreshed=message.refreshed, again=again)
+        asked = choice.duration if choice else None
+        self.report_kept(
+            message.account, message.kept, refreshed=message.refreshed, again=again, asked=asked
+        )
 
     def _redeemable(self: MainScreen, choice: Choice) -> bool:
         until = choice.assertion.redeemable_until
@@ -196,6 +199,7 @@ class SignInFlow:
         *,
         refreshed: bool = False,
         again: Choice | None = None,
+        asked: int | None = None,
     ) -> None:
         """A toast for what worked; the error dialog for what did not (over `again`'s roles)."""
         from tui.dialogs.error import ErrorDialog
@@ -209,13 +213,21 @@ class SignInFlow:
             profiles = ", ".join(o.profile for o in done)
             noun = "profiles" if len(done) > 1 else "profile"
             verb = "Refreshed" if refreshed else "Assumed"
+            # Shorter than asked: the role's MaxSessionDuration (or the assertion's) said so.
+            limited = "".join(
+                f" · {o.role.name} for {format_duration(o.session.duration)}, its limit"
+                for o in done
+                if asked and o.session and o.session.duration < asked
+            )
             if kept.write_error is None:
                 self.notify(
-                    f"{verb} {roles} — {noun} {profiles} written", title=account, markup=False
+                    f"{verb} {roles} — {noun} {profiles} written{limited}",
+                    title=account,
+                    markup=False,
                 )
             else:
                 self.notify(
-                    f"{verb} {roles} — kept, but the {noun} could not be written",
+                    f"{verb} {roles} — kept, but the {noun} could not be written{limited}",
                     title=account,
                     severity="warning",
                     markup=False,
