@@ -297,3 +297,39 @@ async def test_a_role_whose_limit_is_shorter_than_asked_says_so_in_the_toast(wor
         assert session.role_name == "ReadOnly" and session.duration == 3600
         [toast] = [n for n in notes(app) if n.startswith("Assumed")]
         assert toast.endswith("written · ReadOnly for 1h, its limit"), toast
+
+
+def footer_keys(screen) -> dict[str, bool]:
+    """The keys the screen's footer shows: key -> enabled."""
+    from textual.widgets._footer import FooterKey
+
+    return {key.key: not key.has_class("-disabled") for key in screen.query(FooterKey)}
+
+
+async def test_the_footer_shows_the_keys_of_each_moment_of_a_sign_in(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles), wait_for_cancel=True)
+    app = make_app(world.config, signer=signer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        before = footer_keys(app.screen)
+        assert before["enter"] and "escape" not in before and not before["c"]
+        await pilot.press("enter")
+        assert signer.started.wait(5)
+        await pilot.pause(0.2)
+        during = footer_keys(app.screen)
+        assert not during["enter"] and during["escape"]  # Esc cancels; no second sign-in
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert footer_keys(app.screen) == before
+
+        signer.wait_for_cancel = False
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RolesScreen)
+        assert footer_keys(app.screen)["enter"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, MainScreen)
+        after = footer_keys(app.screen)
+        assert after["enter"] and "escape" not in after and after["c"] and after["w"]
