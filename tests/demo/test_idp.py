@@ -510,23 +510,24 @@ def test_a_dtd_in_the_request_is_refused(idp: LocalIdp):
     _refusal(Browser(idp.url).get(raw_request_url(idp, xml)), "750054")
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        "50105",
-        "50011",
-        "700016",
-        "53000",
-        "53003",
-        "50076",
-        "50079",
-        "50058",
-        "50196",
-        "75011",
-        "90002",
-        "750054",
-    ],
+# The AADSTS codes the demo IdP can be told to answer with.
+SCENARIO_CODES = (
+    "50105",
+    "50011",
+    "700016",
+    "53000",
+    "53003",
+    "50076",
+    "50079",
+    "50058",
+    "50196",
+    "75011",
+    "90002",
+    "750054",
 )
+
+
+@pytest.mark.parametrize("code", SCENARIO_CODES)
 def test_scenario_error_code_shows_entras_error_page_after_the_password(idp: LocalIdp, code: str):
     idp.scenario.error_code = code
     browser = Browser(idp.url)
@@ -566,20 +567,7 @@ def test_error_as_response_posts_a_requester_status(idp: LocalIdp):
 
 
 def test_every_listed_code_has_a_message():
-    for code in (
-        "50105",
-        "50011",
-        "700016",
-        "53000",
-        "53003",
-        "50076",
-        "50079",
-        "50058",
-        "50196",
-        "75011",
-        "90002",
-        "750054",
-    ):
+    for code in SCENARIO_CODES:
         assert MESSAGES[code].startswith(f"AADSTS{code}: ")
 
 

@@ -11,7 +11,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from tests.e2e.conftest_browser import (  # noqa: F401  (fixtures, used by their
     pid_alive,
     shared_cache_fixture,
 )
+from tests.locks import held_elsewhere
 from tui.core.browser import close_all, profile_path, sign_in
 from tui.core.errors import (
     BrowserError,
@@ -242,26 +242,11 @@ def test_a_terminated_chromium_counts_as_closed(browser_home, pages) -> None:
 def test_a_profile_in_use_by_another_entra_aws_is_refused(browser_home, pages) -> None:
     url = pages.add("/saml2", autopost(ACS, {"SAMLResponse": TRICKY}))
     lock = profile_path("acct").parent / ".acct.lock"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys,time,filelock; l=filelock.FileLock(sys.argv[1]); l.acquire(); "
-            "print('held', flush=True); time.sleep(60)",
-            str(lock),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with held_elsewhere(lock):
         started = time.monotonic()
         with pytest.raises(BrowserError, match="already signing in in another window"):
             sign_in(url, "acct", fast())
         assert time.monotonic() - started < 6
-    finally:
-        holder.kill()
-        holder.wait()
     assert sign_in(url, "acct", fast()).saml_response == TRICKY
 
 

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from tests.locks import held_elsewhere
 from tui.core.browser import has_signed_in_before, leftovers, profile_path
 from tui.core.browser.processes import alive, end_process, reap
 from tui.core.browser.profile import profile_in_use, profiles_dir
@@ -53,19 +54,7 @@ def test_signed_in_before_means_a_cookie_store_exists() -> None:
 
 def test_one_sign_in_per_profile_at_a_time() -> None:
     lock = profile_path("prod").parent / ".prod.lock"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys,time,filelock; l=filelock.FileLock(sys.argv[1]); l.acquire(); "
-            "print('held', flush=True); time.sleep(60)",
-            str(lock),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with held_elsewhere(lock):
         started = time.monotonic()
         with pytest.raises(BrowserError) as caught, profile_in_use("prod", wait=0.3):
             pass
@@ -76,9 +65,6 @@ def test_one_sign_in_per_profile_at_a_time() -> None:
         )
         with profile_in_use("dev", wait=0.3) as folder:  # other accounts are not held up
             assert folder.name == "dev"
-    finally:
-        holder.kill()
-        holder.wait()
     with profile_in_use("prod", wait=0.3) as folder:
         assert folder == profile_path("prod")
 
