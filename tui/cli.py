@@ -40,6 +40,9 @@ def _timeout(value: str) -> float:
     return seconds
 
 
+THEME_HELP = "the app's theme (tui, demo); `--theme ?` lists them"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="entra-aws",
@@ -56,18 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="debug, info, warning (default) or error; logs go to a private file in the state folder",
     )
     parser.add_argument("--version", action="version", version=f"entra-aws {__version__}")
-    parser.set_defaults(command="tui", theme=None)
+    # Before or after `tui`/`demo` alike (`entra-aws --theme ?` opens the default app); the
+    # subcommands' copies are SUPPRESSed so they do not reset a value given before them.
+    parser.add_argument("--theme", metavar="NAME", help=THEME_HELP)
+    parser.set_defaults(command="tui")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     tui = sub.add_parser("tui", help="the full-screen app (the default)")
-    tui.add_argument("--theme", metavar="NAME", help="theme to use; `--theme ?` lists them")
+    tui.add_argument("--theme", metavar="NAME", help=THEME_HELP, default=argparse.SUPPRESS)
     tui.set_defaults(command="tui")
 
     demo = sub.add_parser(
         "demo",
         help="the TUI against the embedded IdP and a local STS (nothing leaves this machine)",
     )
-    demo.add_argument("--theme", metavar="NAME", help="theme to use; `--theme ?` lists them")
+    demo.add_argument("--theme", metavar="NAME", help=THEME_HELP, default=argparse.SUPPRESS)
     demo.add_argument(
         "--headless", action="store_true", default=None, help="never show the browser window"
     )
@@ -187,7 +193,10 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.theme is not None and args.command not in ("tui", "demo"):
+        parser.error(f"--theme is for the app (tui, demo), not {args.command}.")
     from tui.core.logs import setup_logging
 
     setup_logging(args.log_level)

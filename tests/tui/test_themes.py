@@ -122,5 +122,5 @@ def test_theme_question_mark_lists_every_theme(capsys) -> None:
 def test_an_unknown_theme_is_one_sentence_and_exit_2() -> None:
     with pytest.raises(ConfigError) as caught:
         launch(Path("/nonexistent/config.toml"), theme="neon")
-    assert str(caught.value) == "Unknown theme 'neon'; `entra-aws tui --theme ?` lists them."
+    assert str(caught.value) == "Unknown theme 'neon'; `entra-aws --theme ?` lists them."
     assert caught.value.exit_code == 2

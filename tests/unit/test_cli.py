@@ -451,3 +451,20 @@ def test_python_dash_m_tui_runs_the_cli(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--theme", "?"), ("tui", "--theme", "?"), ("--theme", "?", "tui"), ("demo", "--theme", "?")],
+)
+def test_theme_question_mark_lists_themes_wherever_it_is_given(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 0 and err == ""
+    assert out.split()[:3] == ["entra-dark", "entra-light", "high-contrast"]
+
+
+def test_theme_with_a_command_that_has_no_screen_is_refused(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["--theme", "nord", "sessions"])
+    assert caught.value.code == 2
+    assert "--theme is for the app (tui, demo), not sessions." in capsys.readouterr().err

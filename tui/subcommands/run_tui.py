@@ -36,7 +36,7 @@ def prepare(
 ) -> EntraAwsApp:
     """The App `launch` runs (bench/first_frame.py times this same path with a subclass)."""
     if theme and theme not in available_themes():
-        raise ConfigError(f"Unknown theme {theme!r}; `entra-aws tui --theme ?` lists them.")
+        raise ConfigError(f"Unknown theme {theme!r}; `entra-aws --theme ?` lists them.")
     config = load_config(config_path, missing_ok=True)
     from tui.app import EntraAwsApp
 
