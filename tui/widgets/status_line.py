@@ -20,7 +20,13 @@ class StatusLine(Static):
     StatusLine.-alert { color: $text; background: $error-muted; }
     """
 
+    _said: tuple[str, bool, bool] | None = None
+
     def say(self, text: str, *, busy: bool = False, alert: bool = False) -> None:
+        # Screens re-say their status every tick; repaint only when it changed.
+        if (text, busy, alert) == self._said:
+            return
+        self._said = (text, busy, alert)
         self.update(Content(text))
         self.set_class(busy, "-busy")
         self.set_class(alert, "-alert")
