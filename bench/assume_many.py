@@ -1,6 +1,6 @@
 """Twenty roles assumed from one assertion vs one role: `StsGateway.assume_many`, warm client.
 
-The local STS (moto behind `tui.demo.sts_server.LocalSts`) runs in a child process with 20 roles
+The local STS (moto behind `tui.demo.sts.server.LocalSts`) runs in a child process with 20 roles
 trusting one SAML provider; one signed assertion carries them all. Each sample times
 `assume_many` for the first role alone, then for all 20 (interleaved, so drift hits both), on the
 product's cached, warm client; the medians are compared.

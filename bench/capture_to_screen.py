@@ -88,7 +88,8 @@ async def measure(world: StsWorld, home: Path, runs: int) -> Samples:
     seen: set[str] = set()
     done, posted = asyncio.Event(), threading.Event()
 
-    def signer(account: Account, config: Any, **_: Any) -> Any:
+    def signer(request: Any) -> Any:
+        account = request.account
         posted.wait(10)  # "the browser": the app has settled by the time Entra posts
         marks["start"] = time.perf_counter()
         return decode_for_account(saml, account)

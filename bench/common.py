@@ -132,7 +132,7 @@ def serve(roles: int, folder: Path) -> None:
     """The child: start LocalSts, print its URL and roles, then take `SECONDS CALLS` lines."""
     from tui.demo.saml_builder import DEMO_TENANT_ID, issuer_for
     from tui.demo.signing import load_signing_key
-    from tui.demo.sts_server import LocalSts
+    from tui.demo.sts.server import LocalSts
 
     with LocalSts() as sts:
         metadata = load_signing_key(folder).metadata_xml(issuer_for(DEMO_TENANT_ID))

@@ -98,7 +98,8 @@ def run_app(job: dict[str, Any]) -> None:
     config = home / "config.toml"
     write_config(config, {"credentials_file": str(home / "credentials")}, accounts)
 
-    def signer(account: Account, config: Any, **_: Any) -> Any:
+    def signer(request: Any) -> Any:
+        account = request.account
         return decode_for_account(job["saml"], account)
 
     class Bench(EntraAwsApp):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tui.demo.signing import SigningKey, load_signing_key
-from tui.demo.sts_server import LocalSts
+from tui.demo.sts.server import LocalSts
 
 # The secret-hygiene and concurrency tests' fixtures (in_process, record_idp).
 pytest_plugins = ["tests.e2e.conftest_hygiene"]

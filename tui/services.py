@@ -7,49 +7,26 @@ Every function may block, so the screens call them from thread workers.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.core.assertion import Assertion
-    from tui.core.config import Account, Config
+    from tui.core.signin import SignInRequest
 
 Clock = Callable[[], datetime]
-StatusCallback = Callable[[str], None]
 
 
-class Signer(Protocol):
-    """Signs in to one account and returns the decoded assertion (`tui.core.signin.capture`)."""
-
-    def __call__(
-        self,
-        account: Account,
-        config: Config,
-        *,
-        headless: bool,
-        timeout: float | None = None,
-        cancel: threading.Event | None = None,
-        on_status: StatusCallback | None = None,
-    ) -> Assertion: ...
+Signer = Callable[["SignInRequest"], "Assertion"]
+"""Signs in to one account and returns the decoded assertion (`tui.core.signin.capture`)."""
 
 
-def browser_signer(
-    account: Account,
-    config: Config,
-    *,
-    headless: bool,
-    timeout: float | None = None,
-    cancel: threading.Event | None = None,
-    on_status: StatusCallback | None = None,
-) -> Assertion:
-    """The real sign-in: Chrome through `tui.core.signin.capture`, loaded on first use."""
+def browser_signer(request: SignInRequest) -> Assertion:
+    """The real sign-in, with the browser code loaded on first use."""
     from tui.core.signin import capture
 
-    return capture(
-        account, config, headless=headless, timeout=timeout, cancel=cancel, on_status=on_status
-    )
+    return capture(request)
 
 
 def signed_in_before(account_name: str) -> bool:

@@ -30,8 +30,8 @@ from tui.demo.saml_builder import (
     issuer_for,
 )
 from tui.demo.signing import SigningKey, load_signing_key
-from tui.demo.sts_rules import MAX_DURATION_MESSAGE, name_qualifier
-from tui.demo.sts_server import LocalSts
+from tui.demo.sts.rules import MAX_DURATION_MESSAGE, name_qualifier
+from tui.demo.sts.server import LocalSts
 
 ACCOUNT_A = "111111111111"
 ACCOUNT_B = "222222222222"

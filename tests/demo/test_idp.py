@@ -26,7 +26,7 @@ from tui.core.roles import Role
 from tui.core.saml_request import authn_request_xml, build_authn_request, encode_redirect
 from tui.core.timeutil import utcnow
 from tui.demo.idp import DEMO_TENANT, DemoApp, LocalIdp
-from tui.demo.idp_errors import MESSAGES
+from tui.demo.idp.errors import MESSAGES
 from tui.demo.signing import SigningKey
 
 USER, PASSWORD = "alice@contoso.com", "demo"

@@ -15,7 +15,7 @@ import pytest
 from tui.core.config import Account, write_config
 from tui.demo.saml_builder import DEMO_TENANT_ID, build_saml_response, issuer_for
 from tui.demo.signing import SigningKey
-from tui.demo.sts_server import LocalSts
+from tui.demo.sts.server import LocalSts
 
 BIN = Path(sys.executable).parent
 ENTRA_AWS = str(BIN / "entra-aws")

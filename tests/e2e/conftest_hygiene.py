@@ -32,9 +32,8 @@ from tests.e2e.conftest import World
 from tests.isolation import LOGGERS
 from tui.app import EntraAwsApp
 from tui.core.assertion import Assertion
-from tui.core.config import Account, Config
 from tui.core.sessions import Session
-from tui.core.signin import decode_for_account
+from tui.core.signin import SignInRequest, decode_for_account
 
 CHUNK = 40  # any leaked run of 2 * CHUNK - 1 characters of a long secret holds an aligned chunk
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
@@ -239,16 +238,7 @@ class RecordingSigner:
     issued: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __call__(
-        self,
-        account: Account,
-        config: Config,
-        *,
-        headless: bool,
-        timeout: float | None = None,
-        cancel: threading.Event | None = None,
-        on_status: Callable[[str], None] | None = None,
-    ) -> Assertion:
+    def __call__(self, request: SignInRequest) -> Assertion:
         with self.lock:
             if self.errors:
                 raise self.errors.pop(0)
@@ -258,7 +248,7 @@ class RecordingSigner:
                 self.secrets.add_saml("TUI SAMLResponse", saml)
             if self.before_return is not None:
                 self.before_return(saml)
-        return decode_for_account(saml, account)
+        return decode_for_account(saml, request.account)
 
 
 class WatchedApp(EntraAwsApp):

@@ -265,7 +265,7 @@ def test_headless_browser_sign_ins_and_silent_refresh_leak_nothing(
     assert HAVE_CHROMIUM
     from tui.core import browser
     from tui.core.paths import HOME_ENV
-    from tui.core.signin import capture
+    from tui.core.signin import SignInRequest, capture
     from tui.demo.idp import Scenario
     from tui.demo.runner import start_demo
 
@@ -329,7 +329,9 @@ def test_headless_browser_sign_ins_and_silent_refresh_leak_nothing(
         config = load_config(demo.config_path)
         with debug_logging():
             with pytest.raises(EntraPageError) as page_error:
-                capture(config.account("demo-prod"), config, headless=True, timeout=30)
+                capture(
+                    SignInRequest(config.account("demo-prod"), config, headless=True, timeout=30)
+                )
             browser.close_all()
         sinks.add("str() of the AADSTS page error", str(page_error.value))
     finally:

@@ -17,7 +17,7 @@ from tui_testkit import DEV_ID, PROD_ID, config, demo_accounts
 from tui.core.config import Config
 from tui.demo.saml_builder import DEMO_TENANT_ID, issuer_for
 from tui.demo.signing import SigningKey, load_signing_key
-from tui.demo.sts_server import LocalSts
+from tui.demo.sts.server import LocalSts
 
 
 @pytest.fixture(scope="session")

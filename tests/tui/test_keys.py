@@ -136,8 +136,8 @@ async def test_the_sign_in_key_can_move_off_enter(tmp_path) -> None:
 
     calls: list[str] = []
 
-    def signer(account, config, **kwargs):
-        calls.append(account.name)
+    def signer(request):
+        calls.append(request.account.name)
         raise SignInCancelled("The sign-in was cancelled.")
 
     cfg = config(tmp_path, demo_accounts(), keymap={"sign-in": "ctrl+s"})

@@ -16,7 +16,7 @@ from tui.core.assertion import Assertion
 from tui.core.config import Account, Config, Settings
 from tui.core.errors import SignInCancelled
 from tui.core.sessions import Session, SessionStore
-from tui.core.signin import decode_for_account
+from tui.core.signin import SignInRequest, decode_for_account
 
 TENANT = "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 PROD_ID, DEV_ID = "111111111111", "222222222222"
@@ -105,22 +105,14 @@ class FakeSigner:
     calls: list[bool] = field(default_factory=list)
     started: threading.Event = field(default_factory=threading.Event)
 
-    def __call__(
-        self,
-        account: Account,
-        config: Config,
-        *,
-        headless: bool,
-        timeout: float | None = None,
-        cancel: threading.Event | None = None,
-        on_status: Callable[[str], None] | None = None,
-    ) -> Assertion:
-        self.calls.append(headless)
+    def __call__(self, request: SignInRequest) -> Assertion:
+        account, cancel = request.account, request.cancel
+        self.calls.append(request.headless)
         self.started.set()
         if self.wait_for_cancel:
             assert cancel is not None
-            if on_status:
-                on_status("Waiting for you in Chrome")
+            if request.on_status:
+                request.on_status("Waiting for you in Chrome")
             cancel.wait(10)
             raise SignInCancelled("The sign-in was cancelled.")
         if self.errors:

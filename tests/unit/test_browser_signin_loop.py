@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tui.core.browser.capture import HEADLESS_STALL, SignIn
+from tui.core.browser.capture import HEADLESS_STALL, CaptureRun
 from tui.core.browser.intercept import AcsInterceptor
 from tui.core.browser.launch import UNKNOWN_EXIT
 from tui.core.browser.pages import Pages
@@ -40,10 +40,10 @@ class FakeBrowser:
         return self.status is not None
 
 
-def signin(headless: bool = True, **settings: float) -> tuple[SignIn, FakeBrowser, Pages]:
+def signin(headless: bool = True, **settings: float) -> tuple[CaptureRun, FakeBrowser, Pages]:
     browser = FakeBrowser()
     config = BrowserSettings(headless=headless, **settings)  # type: ignore[arg-type]
-    run = SignIn(
+    run = CaptureRun(
         browser,  # type: ignore[arg-type]
         "prod",
         config,

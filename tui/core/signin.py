@@ -84,18 +84,27 @@ def decode_for_account(data: str | bytes, account: Account) -> Assertion:
         )
 
 
-def capture(
-    account: Account,
-    config: Config,
-    *,
-    headless: bool,
-    timeout: float | None = None,
-    cancel: threading.Event | None = None,
-    on_status: Callable[[str], None] | None = None,
-) -> Assertion:
+@dataclass(frozen=True)
+class SignInRequest:
+    """What one browser sign-in needs, from the TUI or the CLI to `capture`."""
+
+    account: Account
+    config: Config
+    headless: bool
+    timeout: float | None = None  # seconds; the config's `timeout` when None
+    cancel: threading.Event | None = None
+    on_status: Callable[[str], None] | None = None
+
+    @property
+    def seconds(self) -> float:
+        return float(self.timeout or self.config.settings.timeout)
+
+
+def capture(request: SignInRequest) -> Assertion:
     """Sign in through the browser and decode what Entra posted."""
     from tui.core import browser  # selenium is heavy: only load it when a browser is needed
 
+    account, settings = request.account, request.config.settings
     warm = threading.Thread(
         target=warm_client,
         args=(account.effective_sts_endpoint, account.region),
@@ -103,15 +112,15 @@ def capture(
         daemon=True,
     )
     warm.start()  # boto3 loads while the browser starts and the person signs in
-    request = build_authn_request(account)
-    settings = browser.BrowserSettings(
-        browser=config.settings.browser,
-        driver=config.settings.driver,
-        headless=headless,
-        timeout=float(timeout or config.settings.timeout),
+    authn = build_authn_request(account)
+    options = browser.BrowserSettings(
+        browser=settings.browser,
+        driver=settings.driver,
+        headless=request.headless,
+        timeout=request.seconds,
     )
     captured = browser.sign_in(
-        request.url, account.name, settings, cancel=cancel, on_status=on_status
+        authn.url, account.name, options, cancel=request.cancel, on_status=request.on_status
     )
     return decode_for_account(captured.saml_response, account)
 

@@ -18,7 +18,7 @@ from tui.core.paths import HOME_ENV, ensure_private_dir
 from tui.demo.idp import DemoApp, LocalIdp
 from tui.demo.saml_builder import DEMO_TENANT_ID, issuer_for
 from tui.demo.signing import load_signing_key
-from tui.demo.sts_server import LocalSts
+from tui.demo.sts.server import LocalSts
 
 PROD_ID, DEV_ID = "111111111111", "222222222222"
 ALIASES = {PROD_ID: "acme-prod", DEV_ID: "acme-dev"}

@@ -117,13 +117,13 @@ class SignInFlow:
         timeout = float(self.ctx.config.settings.timeout)
         deadline = self.ctx.now() + timedelta(seconds=timeout)
         self.post_message(SignInStarted(account.name, headless, deadline, status))
+        from tui.core.signin import SignInRequest
+
+        def on_status(text: str) -> None:
+            self.post_message(SignInStatus(account.name, text))
+
         return self.ctx.signer(
-            account,
-            self.ctx.config,
-            headless=headless,
-            timeout=timeout,
-            cancel=cancel,
-            on_status=lambda text: self.post_message(SignInStatus(account.name, text)),
+            SignInRequest(account, self.ctx.config, headless, timeout, cancel, on_status)
         )
 
     def on_sign_in_started(self: MainScreen, message: SignInStarted) -> None:

@@ -13,7 +13,7 @@ from tui.core.config import Config
 from tui.core.errors import BrowserError, EntraAwsError, NeedsPerson, SessionError
 from tui.core.exports import credential_process_json
 from tui.core.sessions import Session, SessionStore
-from tui.core.signin import assume_and_keep, capture, choose_roles
+from tui.core.signin import SignInRequest, assume_and_keep, capture, choose_roles
 from tui.subcommands.common import config_from, pick_session, say
 
 REFRESH_BEFORE = 15 * 60  # botocore refreshes at 15 minutes left; give it fresh credentials by then
@@ -41,9 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
         if not browser.has_signed_in_before(account.name):
             raise NeedsPerson("no signed-in browser profile yet")
-        assertion = capture(
-            account, config, headless=True, timeout=min(SILENT_TIMEOUT, config.settings.timeout)
-        )
+        timeout = min(SILENT_TIMEOUT, config.settings.timeout)
+        assertion = capture(SignInRequest(account, config, headless=True, timeout=timeout))
         roles = choose_roles(account, assertion, [role] if role else [], False)
         kept = assume_and_keep(config, account, assertion, roles[:1], write=False, store=store)
     except (NeedsPerson, BrowserError) as error:

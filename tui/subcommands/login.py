@@ -13,6 +13,7 @@ from tui.core.exports import shell_export
 from tui.core.sessions import Session, SessionStore
 from tui.core.signin import (
     Kept,
+    SignInRequest,
     assume_and_keep,
     capture,
     choose_roles,
@@ -30,7 +31,8 @@ def obtain(args: argparse.Namespace, config: Config, account: Account) -> Assert
         return decode_for_account(read_saml_source(args.saml_file), account)
     if not args.headless:
         say(f"Opening the sign-in for {account.name} in Chrome; finish it there.")
-    return capture(account, config, headless=args.headless, timeout=args.timeout, on_status=say)
+    request = SignInRequest(account, config, args.headless, args.timeout, on_status=say)
+    return capture(request)
 
 
 def _as_json(session: Session) -> dict[str, object]:

@@ -1,6 +1,6 @@
 """One sign-in on a started Chromium: pause the ACS POST, open Entra, wait for an outcome.
 
-Threads: the caller's thread runs `SignIn.run` and is the only one that raises; the DevTools reader
+Threads: the caller's thread runs `CaptureRun.run` and is the only one that raises; the DevTools reader
 thread answers paused requests and records target events; the watcher thread probes pages. They
 meet on `wake`, an Event that every interesting change sets, and every wait here is bounded.
 """
@@ -29,7 +29,7 @@ HEADLESS_STALL = 20.0  # headless: no page change for this long means nobody is 
 _QUIT_SIGNALS = {0, -int(signal.SIGTERM), -int(signal.SIGINT), -getattr(signal, "SIGHUP", 1)}
 
 
-class SignIn:
+class CaptureRun:
     def __init__(
         self,
         browser: Browser,

@@ -76,7 +76,7 @@ def sign_in(
 ) -> Capture:
     """Open Chrome on Entra's sign-in `url` with the account's persistent `profile`, and return
     what Entra posts to the AWS ACS (answered locally, never sent on), closing Chrome cleanly."""
-    from tui.core.browser.capture import SignIn  # selenium and uc load only when signing in
+    from tui.core.browser.capture import CaptureRun  # selenium and uc load only when signing in
     from tui.core.browser.launch import launch
 
     started = time.monotonic()
@@ -100,7 +100,7 @@ def sign_in(
         try:
             if not _track(browser, closings):
                 raise SignInCancelled("The sign-in was stopped because entra-aws is closing.")
-            signin = SignIn(
+            signin = CaptureRun(
                 browser, profile, settings, deadline=deadline, cancel=cancel, status=status
             )
             capture = signin.run(url)

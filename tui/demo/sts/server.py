@@ -25,9 +25,9 @@ from werkzeug.serving import ThreadedWSGIServer
 from tui.core.partitions import partition_named
 from tui.core.timeutil import utcnow
 from tui.demo.loopback import LoopbackService
-from tui.demo.sts_federation import Federation
-from tui.demo.sts_rules import Grant, SamlRequest, StsRefusal, check_request
-from tui.demo.sts_wire import (
+from tui.demo.sts.federation import Federation
+from tui.demo.sts.rules import Grant, SamlRequest, StsRefusal, check_request
+from tui.demo.sts.wire import (
     Environ,
     Issued,
     StartResponse,

@@ -18,7 +18,7 @@ PERSISTENT_LIFETIME = timedelta(days=90)
 
 
 @dataclass(frozen=True)
-class Session:
+class CookieSession:
     username: str
     persistent: bool
 
@@ -27,12 +27,12 @@ class Sessions:
     """Not locked: the flow engine calls it under its own lock."""
 
     def __init__(self) -> None:
-        self._table: dict[str, Session] = {}
+        self._table: dict[str, CookieSession] = {}
 
     def clear(self) -> None:
         self._table.clear()
 
-    def find(self, cookies: dict[str, str]) -> Session | None:
+    def find(self, cookies: dict[str, str]) -> CookieSession | None:
         for name in (PERSISTENT_COOKIE, SESSION_COOKIE):
             session = self._table.get(cookies.get(name, ""))
             if session is not None:
@@ -42,7 +42,7 @@ class Sessions:
     def start(self, username: str, persistent: bool) -> list[str]:
         """A new session; its Set-Cookie values (ESTSAUTH, plus ESTSAUTHPERSISTENT if kept)."""
         token = secrets.token_urlsafe(32)
-        self._table[token] = Session(username, persistent)
+        self._table[token] = CookieSession(username, persistent)
         cookies = [f"{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"]
         if persistent:
             expires = format_datetime(datetime.now(UTC) + PERSISTENT_LIFETIME, usegmt=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tui.demo.sts_wire import Environ, Issued, StartResponse, read_params, respond
+from tui.demo.sts.wire import Environ, Issued, StartResponse, read_params, respond
 
 SIGNIN_TOKEN_LIFETIME = timedelta(minutes=15)
 

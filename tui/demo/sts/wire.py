@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-from tui.demo.sts_rules import Grant, StsRefusal
+from tui.demo.sts.rules import Grant, StsRefusal
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 MAX_FORM_BYTES = 2_000_000

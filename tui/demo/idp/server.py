@@ -27,13 +27,13 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tui.demo.idp_flow import FlowEngine
-from tui.demo.idp_model import DemoApp, Reply, Scenario
+from tui.demo.idp.flow import FlowEngine
+from tui.demo.idp.model import DemoApp, Reply, Scenario
 from tui.demo.loopback import LoopbackService
 from tui.demo.saml_builder import DEMO_TENANT_ID
 from tui.demo.signing import SigningKey
 
-__all__ = ["DEMO_TENANT", "DemoApp", "LocalIdp", "Scenario"]
+__all__ = ["DEMO_TENANT", "LocalIdp"]
 
 DEMO_TENANT = DEMO_TENANT_ID
 MAX_BODY = 256 * 1024

@@ -13,10 +13,10 @@ import threading
 import time
 from urllib.parse import parse_qs, urlencode
 
-from tui.demo.idp_errors import IdpRefusal
-from tui.demo.idp_model import DemoApp, Flow, Reply, Scenario
-from tui.demo.idp_outcomes import Tenant, end_auth_reply, error_page_reply, hidden_form_reply
-from tui.demo.idp_pages import (
+from tui.demo.idp.errors import IdpRefusal
+from tui.demo.idp.model import DemoApp, Flow, Reply, Scenario
+from tui.demo.idp.outcomes import Tenant, end_auth_reply, error_page_reply, hidden_form_reply
+from tui.demo.idp.pages import (
     EMPTY_USER,
     UNKNOWN_USER,
     PageContext,
@@ -27,8 +27,8 @@ from tui.demo.idp_pages import (
     password_page,
     script_redirect_page,
 )
-from tui.demo.idp_request import read_authn_request
-from tui.demo.idp_sessions import Sessions
+from tui.demo.idp.request import read_authn_request
+from tui.demo.idp.sessions import Sessions
 from tui.demo.signing import SigningKey
 
 FLOW_LIFETIME = 3600.0  # seconds an unfinished sign-in stays usable

@@ -6,7 +6,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from tui.demo.idp_request import AuthnRequestInfo
+from tui.demo.idp.request import AuthnRequestInfo
 
 HTML = "text/html; charset=utf-8"
 

@@ -8,9 +8,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tui.demo.idp_errors import IdpRefusal
-from tui.demo.idp_model import Flow, Reply
-from tui.demo.idp_pages import error_page, hidden_form_page
+from tui.demo.idp.errors import IdpRefusal
+from tui.demo.idp.model import Flow, Reply
+from tui.demo.idp.pages import error_page, hidden_form_page
 from tui.demo.saml_builder import REQUESTER, build_error_response, build_saml_response
 from tui.demo.signing import SigningKey
 
