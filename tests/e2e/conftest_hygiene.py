@@ -297,7 +297,7 @@ class IdpRecord:
 @pytest.fixture
 def record_idp(monkeypatch: pytest.MonkeyPatch) -> IdpRecord:
     """Every SAMLResponse (success or refusal) and session cookie value the demo IdP issues."""
-    from tui.demo import idp_flow
+    from tui.demo.idp import flow as idp_flow
 
     record = IdpRecord()
     original = idp_flow.hidden_form_reply
