@@ -40,6 +40,16 @@ def _timeout(value: str) -> float:
     return seconds
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("must be between 1 and 65535")
+    return port
+
+
 THEME_HELP = "the app's theme (tui, demo); `--theme ?` lists them"
 
 
@@ -172,6 +182,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the sign-in URL instead of opening a browser (it is a secret for 15 minutes)",
     )
     console.set_defaults(command="console")
+
+    execute = sub.add_parser(
+        "exec",
+        help="run a command with a session's credentials (renewed first when near expiry)",
+        usage="entra-aws exec ACCOUNT[:ROLE] [--role ROLE] [--server [--port N]] -- CMD [ARGS...]",
+    )
+    execute.add_argument("target", metavar="ACCOUNT[:ROLE]")
+    execute.add_argument("--role", metavar="ROLE", help="role ARN or name")
+    execute.add_argument(
+        "--server",
+        action="store_true",
+        help="no keys in the environment: serve renewed credentials on a loopback endpoint",
+    )
+    execute.add_argument(
+        "--port", type=_port, metavar="N", help="the endpoint's port (default: a free one)"
+    )
+    execute.add_argument("cmd", nargs="*", metavar="CMD", help="after --: the command and its arguments")
+    execute.set_defaults(command="exec")
+
+    profiles = sub.add_parser(
+        "profiles", help="write ~/.aws/config profiles (credential_process) for every role"
+    )
+    profiles.add_argument(
+        "accounts", nargs="*", metavar="ACCOUNT", help="default: every account that signed in"
+    )
+    profiles.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
+    profiles.set_defaults(command="profiles")
     return parser
 
 
@@ -184,7 +223,20 @@ _HANDLERS = {
     "env": "tui.subcommands.env",
     "credential-process": "tui.subcommands.credential_process",
     "console": "tui.subcommands.console",
+    "exec": "tui.subcommands.exec_command",
+    "profiles": "tui.subcommands.profiles",
 }
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse `argv`; for `exec`, everything after the first `--` is the command, untouched."""
+    if "--" in argv:
+        cut = argv.index("--")
+        args = parser.parse_args(argv[:cut])
+        if args.command == "exec":
+            args.cmd = [*args.cmd, *argv[cut + 1 :]]
+            return args
+    return parser.parse_args(argv)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -194,7 +246,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
     if args.theme is not None and args.command not in ("tui", "demo"):
         parser.error(f"--theme is for the app (tui, demo), not {args.command}.")
     from tui.core.logs import setup_logging

@@ -23,6 +23,8 @@ from tui.core.roles import ROLE_ARN_RE, ROLE_NAME_RE, is_principal_arn
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "cmd", "dotenv")
 MIN_DURATION, MAX_DURATION = 900, 43200
+MAX_RENEW_BEFORE = 3600  # renewing earlier than an hour ahead would renew a 1 h session at once
+PROFILE_FIELDS = ("account", "role", "aws", "account_id")  # placeholders of profile_template
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9_.@+=,-]{1,128}$")
@@ -44,6 +46,8 @@ class Settings:
     shell: str = ""
     timeout: int = 300
     keymap: dict[str, str] = field(default_factory=dict)
+    renew_before: int = 600  # seconds before expiry a session is renewed silently; 0: never
+    profile_template: str = ""  # names `profiles` gives; "" is the default rule (aws_config.py)
 
     @property
     def export_shell(self) -> str:
@@ -73,6 +77,7 @@ class Account:
     duration: int | None = None
     force_authn: bool = False
     aliases: dict[str, str] = field(default_factory=dict)
+    renew_before: int | None = None  # overrides settings.renew_before for this account
 
     @property
     def partition(self) -> Partition:
@@ -126,6 +131,12 @@ class Config:
     def duration_for(self, account: Account) -> int:
         return account.duration or self.settings.duration
 
+    def renew_before_for(self, account: Account) -> int:
+        """Seconds before expiry the account's sessions are renewed; 0 turns renewal off."""
+        if account.renew_before is not None:
+            return account.renew_before
+        return self.settings.renew_before
+
 
 _SETTINGS_KEYS = {
     "theme": str,
@@ -137,6 +148,8 @@ _SETTINGS_KEYS = {
     "shell": str,
     "timeout": int,
     "keymap": dict,
+    "renew_before": int,
+    "profile_template": str,
 }
 _ACCOUNT_KEYS = {
     "name": str,
@@ -154,6 +167,7 @@ _ACCOUNT_KEYS = {
     "duration": int,
     "force_authn": bool,
     "aliases": dict,
+    "renew_before": int,
 }
 _TYPE_NAMES = {
     str: "a string",
@@ -206,9 +220,34 @@ class _Checker:
                 f"{key!r} must be between {MIN_DURATION} and {MAX_DURATION} seconds, not {value}.",
             )
 
+    def renew_before(self, value: int, where: str) -> None:
+        if not 0 <= value <= MAX_RENEW_BEFORE:
+            raise self.fail(
+                where,
+                f"'renew_before' must be between 0 (never renew) and {MAX_RENEW_BEFORE} seconds, "
+                f"not {value}.",
+            )
+
     def region(self, value: str, key: str, where: str) -> None:
         if not is_region(value):
             raise self.fail(where, f"{key!r} must be an AWS region like eu-west-1, not {value!r}.")
+
+
+def template_problem(template: str) -> str:
+    """Why `template` cannot name profiles (the rest of a sentence), or "" when it can."""
+    import string
+
+    try:
+        parts = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(template)]
+    except ValueError:
+        return 'has an unmatched "{" or "}"; write placeholders like {account}-{role}.'
+    fields = [name for name, _, _ in parts if name is not None]
+    if any(n not in PROFILE_FIELDS or s or c for n, s, c in parts if n is not None):
+        known = ", ".join("{" + name + "}" for name in PROFILE_FIELDS)
+        return f"may use only the placeholders {known}, not {template!r}."
+    if "role" not in fields:
+        return "must contain {role}, or every role of an account would get the same profile."
+    return ""
 
 
 def _settings(raw: dict[str, Any], check: _Checker) -> Settings:
@@ -227,6 +266,12 @@ def _settings(raw: dict[str, Any], check: _Checker) -> Settings:
         raise check.fail(
             where, f"'shell' must be one of {', '.join(SHELLS)}, not {values['shell']!r}."
         )
+    if "renew_before" in values:
+        check.renew_before(values["renew_before"], where)
+    if values.get("profile_template"):
+        problem = template_problem(values["profile_template"])
+        if problem:
+            raise check.fail(where, f"'profile_template' {problem}")
     for key, value in values.get("keymap", {}).items():
         if not isinstance(value, str):
             raise check.fail("[keymap]", f'{key!r} must be a key name string like "ctrl+r".')
@@ -300,6 +345,8 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
         )
     if "duration" in values:
         check.duration(values["duration"], "duration", where)
+    if "renew_before" in values:
+        check.renew_before(values["renew_before"], where)
     aliases = values.get("aliases", {})
     for account_id, alias in aliases.items():
         if not _ACCOUNT_ID_RE.match(account_id):

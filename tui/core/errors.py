@@ -83,3 +83,9 @@ class EntraPageError(BrowserError):
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class CommandNotFound(EntraAwsError):
+    """`exec` was given a command that does not exist (127, as a shell says it)."""
+
+    exit_code = 127

@@ -127,3 +127,54 @@ def credential_process_config(session: Session, profile: str | None = None) -> s
         f" --role {shlex.quote(session.role_arn)}\n"
         f"region = {session.region}\n"
     )
+
+
+# What the child of `exec` must not inherit: another identity's keys, profile or endpoint would
+# shadow (or mix with) the session's, since SDKs read variables before files.
+_AMBIENT = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+)
+EXEC_MARKER = "ENTRA_AWS_EXEC"  # set in the child of `exec`, so a nested `exec` can say so
+
+
+def exec_environment(
+    base: dict[str, str], session: Session, *, endpoint: tuple[str, str] | None = None
+) -> dict[str, str]:
+    """The environment `exec` gives its command: `base` without ambient AWS identities, plus the
+    session's keys, or with `endpoint` (url, token) only a container-credentials endpoint."""
+    env = {key: value for key, value in base.items() if key not in _AMBIENT}
+    if endpoint is None:
+        env.update(variables(session))
+    else:
+        url, token = endpoint
+        env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = url
+        env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = token
+        env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = session.region
+    env[EXEC_MARKER] = f"{session.account}:{session.role_name}"
+    return env
+
+
+def container_credentials_json(session: Session) -> str:
+    """A container-credentials endpoint's answer, as botocore's ContainerProvider reads it."""
+    return json.dumps(
+        {
+            "AccessKeyId": session.access_key_id,
+            "SecretAccessKey": session.secret_access_key,
+            "Token": session.session_token,
+            "Expiration": rfc3339(session.expiration),
+            "AccountId": session.account_id,
+        }
+    )
