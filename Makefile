@@ -28,11 +28,13 @@ demo: $(STAMP) browser
 
 test: $(STAMP) tools
 	$(BIN)/ruff check tui tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/ruff format --check tui tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP) browser
 	$(BIN)/python bench/run_all.py

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from tui import __version__
 from tui.core.config import SHELLS
+from tui.core.durations import MAX_SECONDS, MIN_SECONDS
 from tui.core.errors import EntraAwsError
 
 log = logging.getLogger("entra_aws.cli")
@@ -25,8 +26,10 @@ def _duration(value: str) -> int:
         seconds = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of seconds") from None
-    if not 900 <= seconds <= 43200:
-        raise argparse.ArgumentTypeError("must be between 900 and 43200 seconds (15 min to 12 h)")
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"must be between {MIN_SECONDS} and {MAX_SECONDS} seconds (15 min to 12 h)"
+        )
     return seconds
 
 
@@ -95,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--duration",
         type=_duration,
         metavar="SECONDS",
-        help="session length (900-43200), capped by the assertion's SessionDuration",
+        help=f"session length ({MIN_SECONDS}-{MAX_SECONDS}), capped by the assertion's SessionDuration",
     )
     login.add_argument(
         "--headless",

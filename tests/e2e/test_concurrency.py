@@ -262,7 +262,7 @@ async def test_twenty_processes_and_the_tui_write_the_same_files(
                 await settle(app, pilot)
                 await pilot.press("enter")  # ... and assume Admin: the TUI's own session
                 await settle(app, pilot)
-                table = app.screen.sessions_table
+                table = app.screen.sessions.table
                 assert admin_key in table.sessions
 
                 for round_ in range(ROUNDS):
@@ -271,7 +271,7 @@ async def test_twenty_processes_and_the_tui_write_the_same_files(
                     started = time.monotonic()
                     start(world, jobs)
                     while running(jobs) and time.monotonic() - started < BOUND:
-                        table = app.screen.sessions_table
+                        table = app.screen.sessions.table
                         table.move_cursor(row=table.get_row_index(admin_key))
                         await pilot.press("r")  # sign in again, assume, write store + profile
                         await settle(app, pilot)
@@ -296,7 +296,7 @@ async def test_twenty_processes_and_the_tui_write_the_same_files(
 
                 # The TUI saw every session the processes wrote (its tick re-reads the store).
                 deadline = time.monotonic() + 5
-                while set(app.screen.sessions_table.sessions) != set(store):
+                while set(app.screen.sessions.table.sessions) != set(store):
                     assert time.monotonic() < deadline, "the TUI never showed the new sessions"
                     await pilot.pause(0.2)
                 admin = store[admin_key]

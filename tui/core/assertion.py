@@ -20,6 +20,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from tui.core.durations import MAX_SECONDS, MIN_SECONDS
 from tui.core.errors import EncryptedAssertionError, IdpStatusError, SamlError
 from tui.core.partitions import is_acs_url
 from tui.core.roles import Role, pair_from_value
@@ -266,9 +267,10 @@ def _duration(values: list[str], problems: list[str]) -> int | None:
             f"SessionDuration {_clean(values[0], 40)!r} is not a number of seconds; ignored."
         )
         return None
-    if not 900 <= seconds <= 43200:
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
         problems.append(
-            f"SessionDuration {seconds} is outside 900..43200 seconds; STS may refuse it."
+            f"SessionDuration {seconds} is outside {MIN_SECONDS}..{MAX_SECONDS} seconds; "
+            "STS may refuse it."
         )
     return seconds
 

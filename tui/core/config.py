@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
+from tui.core.durations import MAX_SECONDS, MIN_SECONDS
 from tui.core.errors import ConfigError
 from tui.core.files import atomic_write
 from tui.core.partitions import Partition, is_acs_url, is_region, partition_for_region
 from tui.core.roles import ROLE_ARN_RE, ROLE_NAME_RE, is_principal_arn
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "cmd", "dotenv")
-MIN_DURATION, MAX_DURATION = 900, 43200
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9_.@+=,-]{1,128}$")
@@ -200,10 +200,10 @@ class _Checker:
             )
 
     def duration(self, value: int, key: str, where: str) -> None:
-        if not MIN_DURATION <= value <= MAX_DURATION:
+        if not MIN_SECONDS <= value <= MAX_SECONDS:
             raise self.fail(
                 where,
-                f"{key!r} must be between {MIN_DURATION} and {MAX_DURATION} seconds, not {value}.",
+                f"{key!r} must be between {MIN_SECONDS} and {MAX_SECONDS} seconds, not {value}.",
             )
 
     def region(self, value: str, key: str, where: str) -> None:

@@ -187,7 +187,7 @@ def _session(
         access_key_id=creds.access_key_id,
         secret_access_key=creds.secret_access_key,
         session_token=creds.session_token,
-        expiration=creds.expiration,
+        expiration=creds.expiration.replace(microsecond=0),
         assumed_role_arn=assumed.assumed_role_arn,
         issued_at=now,
         subject=assertion.subject or "",
@@ -228,7 +228,7 @@ def assume_and_keep(
     )
     results = gateway.assume_many(assertion, roles, duration or config.duration_for(account))
     names = profile_names(account, roles, profile)
-    now = utcnow()
+    now = utcnow().replace(microsecond=0)  # whole seconds, as the store keeps them
     outcomes = [
         Outcome(r.role, names[r.role], _session(account, r, names[r.role], assertion, now))
         if r.ok

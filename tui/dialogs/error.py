@@ -5,17 +5,20 @@ Everything shown is plain `Content`: messages may quote the IdP, so nothing is p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from tui.core.errors import EntraAwsError, EntraPageError
+from tui.core.errors import EntraAwsError, EntraPageError, SignInCancelled
 from tui.dialogs.copyable import CopyableDialog
+
+log = logging.getLogger("entra_aws.tui")
 
 # The Entra errors people meet most with AWS SAML apps, and what fixes them.
 AADSTS_FIXES = {
@@ -96,3 +99,13 @@ class ErrorDialog(CopyableDialog):
 
     def copy_label(self) -> str:
         return "the error"
+
+
+def show_failure(app: App[object], error: BaseException | None, title: str) -> None:
+    """Where every failed worker of the app ends: a toast for a cancel, else this dialog."""
+    if isinstance(error, SignInCancelled):
+        app.notify("Sign-in cancelled", markup=False)
+        return
+    if error is not None and not isinstance(error, EntraAwsError):
+        log.error("unexpected error in a worker (%s)", title, exc_info=error)
+    app.push_screen(ErrorDialog.from_error(error or RuntimeError(), title))
