@@ -75,6 +75,18 @@ class World:
             timeout=timeout,
         )
 
+    def run_wrapped(
+        self, wrapper: list[str], *args: str, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        """`entra-aws` started through `wrapper` (e.g. `faketime -f +10m`)."""
+        return subprocess.run(
+            [*wrapper, ENTRA_AWS, *args],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
     def aws(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [AWS, *args], env=self.env(**env), capture_output=True, text=True, timeout=60
