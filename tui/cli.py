@@ -174,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     console.set_defaults(command="console")
 
     doctor = sub.add_parser(
-        "doctor", help="check browser, driver, profiles, config, clock and STS; exit 0 when all pass"
+        "doctor",
+        help="check browser, driver, profiles, config, clock and STS; exit 0 when all pass",
     )
     doctor.set_defaults(command="doctor")
     return parser
