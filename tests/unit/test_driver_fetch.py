@@ -133,6 +133,16 @@ def test_a_driver_of_another_major_version_is_replaced_by_a_fetched_one(mirror, 
     assert locate.version_of(driver) == "156.0.8078.129"
 
 
+def test_the_sign_ins_status_line_gets_the_progress_not_stderr(mirror, only_chrome, capsys):
+    """In the app, stderr is not on screen: the fetch reports where the sign-in's status goes."""
+    mirror.publish(156, "156.0.8078.129", driver_zip(script("ChromeDriver 156.0.8078.129 (y)")))
+    said: list[str] = []
+    locate.browser_and_driver(BrowserSettings(), said.append)
+    assert said[0].startswith("Fetching ChromeDriver 156.0.8078.129 from 127.0.0.1")
+    assert said[-1].startswith("ChromeDriver 156.0.8078.129 is ready in")
+    assert capsys.readouterr().err == ""
+
+
 def test_a_driver_set_in_the_config_is_never_swapped(mirror, only_chrome):
     mine = fake_binary(only_chrome.parent, "my-driver", "ChromeDriver 155.0.7000.1 (x)")
     mirror.publish(156, "156.0.8078.129", driver_zip(script("ChromeDriver 156.0.8078.129")))

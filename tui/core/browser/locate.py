@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.browser.install import install_command
@@ -159,8 +160,11 @@ def check_browser(settings: BrowserSettings) -> tuple[Path, Path]:
     return browser, driver
 
 
-def browser_and_driver(settings: BrowserSettings) -> tuple[Path, Path, int]:
-    """`check_browser`, plus the browser's major version (uc's `version_main`)."""
+def browser_and_driver(
+    settings: BrowserSettings, progress: Callable[[str], None] | None = None
+) -> tuple[Path, Path, int]:
+    """`check_browser`, plus the browser's major version (uc's `version_main`); a driver fetch
+    reports to `progress` (the sign-in's status line), else to stderr."""
     browser = find_browser(settings.browser)
     browser_version = version_of(browser)
     if not browser_version:
@@ -173,7 +177,7 @@ def browser_and_driver(settings: BrowserSettings) -> tuple[Path, Path, int]:
         driver = find_driver(settings.driver, browser)
         _check_match(browser, browser_version, driver)
         return browser, driver, want
-    return browser, _usable_driver(settings, browser, browser_version), want
+    return browser, _usable_driver(settings, browser, browser_version, progress), want
 
 
 def _check_match(browser: Path, browser_version: str, driver: Path) -> None:
@@ -191,7 +195,12 @@ def _check_match(browser: Path, browser_version: str, driver: Path) -> None:
         )
 
 
-def _usable_driver(settings: BrowserSettings, browser: Path, browser_version: str) -> Path:
+def _usable_driver(
+    settings: BrowserSettings,
+    browser: Path,
+    browser_version: str,
+    progress: Callable[[str], None] | None,
+) -> Path:
     """A driver on this machine of the browser's major version, else one fetched for it."""
     from tui.core.browser import fetch
 
@@ -206,7 +215,7 @@ def _usable_driver(settings: BrowserSettings, browser: Path, browser_version: st
     if cached is not None:
         return cached
     if settings.fetch_driver:
-        return fetch.fetch_driver(want)
+        return fetch.fetch_driver(want, progress or fetch.say_on_stderr)
     if found is None:
         raise BrowserError(
             f"No chromedriver was found and fetch_driver = false; {fetch.manual_install(want)}."
