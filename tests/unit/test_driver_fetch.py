@@ -210,6 +210,19 @@ def test_an_unreachable_mirror_says_so(only_chrome, monkeypatch):
     assert "HTTPS_PROXY" in message
 
 
+def test_an_older_driver_and_an_unreachable_mirror_name_the_mismatch_first(
+    only_chrome, monkeypatch
+):
+    old = fake_binary(only_chrome.parent, "chromedriver", "ChromeDriver 155.0.7000.1 (x)")
+    monkeypatch.setenv(fetch.CFT_URL_ENV, "http://127.0.0.1:9")
+    with pytest.raises(BrowserError) as caught:
+        locate.browser_and_driver(BrowserSettings())
+    message = str(caught.value)
+    assert message.startswith(f"{old} is ChromeDriver 155.0.7000.1 but {only_chrome} is 156.")
+    assert "fetching ChromeDriver 156 failed: could not read the Chrome for Testing" in message
+    assert "install ChromeDriver 156" in message and "\n" not in message
+
+
 @pytest.mark.parametrize(
     ("system", "machine", "expected"),
     [

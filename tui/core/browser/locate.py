@@ -215,7 +215,17 @@ def _usable_driver(
     if cached is not None:
         return cached
     if settings.fetch_driver:
-        return fetch.fetch_driver(want, progress or fetch.say_on_stderr)
+        try:
+            return fetch.fetch_driver(want, progress or fetch.say_on_stderr)
+        except BrowserError as error:
+            if found is None:
+                raise
+            why = str(error)
+            raise BrowserError(  # the mismatch is the problem; the failed fetch only the cure
+                f"{found} is ChromeDriver {version_of(found) or '(no version)'} but {browser} is "
+                f"{browser_version}, and fetching ChromeDriver {want} failed: "
+                f"{why[:1].lower()}{why[1:]}"
+            ) from None
     if found is None:
         raise BrowserError(
             f"No chromedriver was found and fetch_driver = false; {fetch.manual_install(want)}."
