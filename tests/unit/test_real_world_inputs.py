@@ -197,6 +197,8 @@ def test_har_params_are_used_when_there_is_no_text():
         ("{not json", "not valid"),
         ("<!DOCTYPE html><html><body><form></form></body></html>", "no SAMLResponse field"),
         ("RelayState=x&SAMLResponse=", "SAMLResponse field is empty"),
+        ("RelayState=x&foo=bar", "form body has no SAMLResponse field"),
+        ("RelayState=https%3A%2F%2Fconsole.aws.amazon.com&x=1", "form body has no SAMLResponse"),
     ],
 )
 def test_containers_without_a_response_say_what_to_do(data, fragment):

@@ -25,6 +25,8 @@ MAX_SOURCE_BYTES = 32_000_000  # a HAR file or saved page: read no more than thi
 _B64_CHARS = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
 _FORM_FIELD = re.compile(rb"(?:^|&)SAMLResponse=")
+# `name=value&`: a form body (base64 and XML text never start like this).
+_FORM_BODY = re.compile(rb"^[A-Za-z_][A-Za-z0-9_.-]{0,64}=[^&<\s]{0,100000}&")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Bounded, so no input can make it backtrack for long.
 _DECLARED_ENCODING = re.compile(
@@ -101,6 +103,11 @@ def bare_value(stripped: bytes) -> bytes:
         raise _too_big(MAX_INPUT_BYTES)
     if _FORM_FIELD.search(stripped[:200_000]):
         return _form_value(stripped)
+    if _FORM_BODY.match(stripped):
+        raise SamlError(
+            "The form body has no SAMLResponse field; copy the body of the POST to the AWS "
+            "sign-in URL (signin.aws.amazon.com/saml), or the SAMLResponse value itself."
+        )
     if not stripped.startswith(b"<") and _PERCENT.search(stripped):
         return unquote(stripped.decode("ascii", "replace")).encode("ascii", "replace").strip()
     return stripped
