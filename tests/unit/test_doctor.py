@@ -96,8 +96,12 @@ def test_no_accounts_is_a_failure_and_nothing_is_probed(tmp_path):
 
 
 def test_a_broken_config_is_its_sentence(tmp_path):
-    (check,) = named(run_doctor(config(tmp_path, "[settings\n")), "config")
+    checks = run_doctor(config(tmp_path, "[settings\n"))
+    (check,) = named(checks, "config")
     assert not check.ok and "is not valid TOML" in check.message
+    for name in ("clock", "sts"):  # not "no accounts": that would send the person elsewhere
+        (skipped,) = named(checks, name)
+        assert not skipped.ok and "the config did not load (see the config line)" in skipped.message
 
 
 @pytest.mark.parametrize(
