@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 browser:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || sh scripts/install-chromium.sh
 
-# Everything the tests drive besides Python: Chromium, Xvfb, xdotool, tmux.
+# Everything the tests drive besides Python: Chromium, Xvfb, xdotool, tmux, faketime.
 tools:
-	@for tool in chromium chromedriver Xvfb xdotool tmux; do \
+	@for tool in chromium chromedriver Xvfb xdotool tmux faketime; do \
 		command -v $$tool >/dev/null 2>&1 || { sh scripts/install-chromium.sh; break; }; \
 	done
 

@@ -175,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the sign-in URL instead of opening a browser (it is a secret for 15 minutes)",
     )
     console.set_defaults(command="console")
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="check browser, driver, profiles, config, clock and STS; exit 0 when all pass",
+    )
+    doctor.set_defaults(command="doctor")
     return parser
 
 
@@ -187,6 +193,7 @@ _HANDLERS = {
     "env": "tui.subcommands.env",
     "credential-process": "tui.subcommands.credential_process",
     "console": "tui.subcommands.console",
+    "doctor": "tui.subcommands.doctor",
 }
 
 

@@ -84,6 +84,30 @@ def commands_for(screen: object, app: App[object]) -> Iterator[Command]:
         yield Command(
             "Help: keys and usage", action_help, f"Every key and a short guide{key('help')}"
         )
+    if isinstance(app, App) and hasattr(app, "ctx"):
+        yield Command("Doctor: check this setup", partial(run_doctor_in, app),
+                      "Browser, driver, profiles, config, clock and STS, like `entra-aws doctor`")  # fmt: skip
+
+
+def run_doctor_in(app: App[object]) -> None:
+    """`entra-aws doctor` in a thread worker: a toast when all pass, else every line in a dialog."""
+    from tui.core.doctor import all_passed, render, run_doctor
+    from tui.dialogs.error import ErrorDialog
+
+    path = app.ctx.config.path  # type: ignore[attr-defined]
+
+    def work() -> None:
+        checks = run_doctor(path)
+        failed = [check for check in checks if not check.ok]
+        if all_passed(checks):
+            app.call_from_thread(app.notify, f"Doctor: all {len(checks)} checks passed.")
+            return
+        title = f"Doctor: {len(failed)} of {len(checks)} checks failed"
+        dialog = ErrorDialog(title, failed[0].line(), details=render(checks))
+        app.call_from_thread(app.push_screen, dialog)
+
+    app.notify("Doctor: checking (up to 15 s)…")
+    app.run_worker(work, thread=True, exit_on_error=False, group="doctor", name="doctor")
 
 
 class EntraCommands(Provider):

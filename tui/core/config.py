@@ -19,7 +19,13 @@ import tomli_w
 from tui.core.durations import MAX_SECONDS, MIN_SECONDS
 from tui.core.errors import ConfigError
 from tui.core.files import atomic_write
-from tui.core.partitions import Partition, is_acs_url, is_region, partition_for_region
+from tui.core.partitions import (
+    ENTRA_CLOUDS,
+    Partition,
+    is_acs_url,
+    is_region,
+    partition_for_region,
+)
 from tui.core.roles import ROLE_ARN_RE, ROLE_NAME_RE, is_principal_arn
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "cmd", "dotenv")
@@ -43,6 +49,7 @@ class Settings:
     driver: str = ""
     shell: str = ""
     timeout: int = 300
+    fetch_driver: bool = True  # fetch a matching chromedriver (Chrome for Testing) when none fits
     keymap: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -72,6 +79,7 @@ class Account:
     federation_url: str = ""
     duration: int | None = None
     force_authn: bool = False
+    entra_cloud: str = "global"  # the tenant's Entra cloud: its login host, not the AWS partition
     aliases: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -84,7 +92,7 @@ class Account:
 
     @property
     def effective_login_url(self) -> str:
-        return (self.login_url or self.partition.login_url).rstrip("/")
+        return (self.login_url or ENTRA_CLOUDS[self.entra_cloud]).rstrip("/")
 
     @property
     def effective_acs_url(self) -> str:
@@ -136,6 +144,7 @@ _SETTINGS_KEYS = {
     "driver": str,
     "shell": str,
     "timeout": int,
+    "fetch_driver": bool,
     "keymap": dict,
 }
 _ACCOUNT_KEYS = {
@@ -153,6 +162,7 @@ _ACCOUNT_KEYS = {
     "federation_url": str,
     "duration": int,
     "force_authn": bool,
+    "entra_cloud": str,
     "aliases": dict,
 }
 _TYPE_NAMES = {
@@ -253,7 +263,7 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
             hint = {
                 "name": 'a short name such as "prod"',
                 "tenant_id": "your Entra tenant's ID (a GUID) or its domain",
-                "app_id_uri": "the Entra app's Identifier (Entity ID), e.g. https://signin.aws.amazon.com/saml#1",
+                "app_id_uri": "the Identifier (Entity ID) exactly as the Entra app shows it",
             }[required]
             raise check.fail(where, f"missing {required!r}; set it to {hint}.")
     values: dict[str, Any] = {
@@ -276,6 +286,21 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
         )
     values.setdefault("region", settings.region)
     check.region(values["region"], "region", where)
+    partition = partition_for_region(values["region"])
+    if not partition.can_sign_in:
+        raise check.fail(
+            where,
+            f"'region' {values['region']} is in the {partition.name} partition, whose SAML sign-in "
+            "host entra-aws does not know, so it cannot sign in there (`entra-aws decode` still "
+            "reads its roles); use a region of aws, aws-us-gov or aws-cn.",
+        )
+    cloud = values.get("entra_cloud", "global")
+    if cloud not in ENTRA_CLOUDS:
+        raise check.fail(
+            where,
+            f"'entra_cloud' must be one of {', '.join(ENTRA_CLOUDS)} (the tenant's Entra cloud, "
+            f"not the AWS partition), not {cloud!r}.",
+        )
     role = values.get("default_role", "")
     if role and not (ROLE_ARN_RE.match(role) or ROLE_NAME_RE.match(role)):
         raise check.fail(
@@ -296,7 +321,7 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
     if values.get("acs_url") and not is_acs_url(values["acs_url"]):
         raise check.fail(
             where,
-            "'acs_url' must be an AWS sign-in SAML URL such as https://signin.aws.amazon.com/saml or https://eu-west-1.signin.aws.amazon.com/saml.",
+            "'acs_url' must be an AWS sign-in SAML URL such as https://signin.aws.amazon.com/saml, https://signin.aws.amazon.com/static/saml or https://eu-west-1.signin.aws.amazon.com/saml.",
         )
     if "duration" in values:
         check.duration(values["duration"], "duration", where)

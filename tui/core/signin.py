@@ -6,20 +6,20 @@ Each step is a function so the TUI can run them in workers and show what happens
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tui.core.assertion import MAX_INPUT_BYTES, Assertion, decode_saml_response, require_roles
+from tui.core.assertion import Assertion, decode_saml_response, require_roles
 from tui.core.config import Account, Config
 from tui.core.credentials_file import write_profiles
 from tui.core.durations import DurationMemory
 from tui.core.errors import EncryptedAssertionError, EntraAwsError, FileWriteError, SamlError
 from tui.core.paths import state_dir
 from tui.core.roles import Role, is_role_arn, matching_roles
+from tui.core.saml_input import read_saml_source as read_saml_source  # its old home
 from tui.core.saml_request import build_authn_request
 from tui.core.sessions import Session, SessionStore
 from tui.core.sts import Assumed, StsGateway, warm_client
@@ -36,27 +36,6 @@ class Outcome:
     profile: str
     session: Session | None = None
     error: EntraAwsError | None = None
-
-
-def read_saml_source(source: str) -> bytes:
-    """The bytes of `--saml-file FILE|-` (stdin for `-`), capped before anything parses them."""
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(MAX_INPUT_BYTES + 1)
-    except FileNotFoundError:
-        raise EntraAwsError(
-            f"No such file: {source}; pass the file holding the SAMLResponse, or - for stdin."
-        ) from None
-    except IsADirectoryError:
-        raise EntraAwsError(
-            f"{source} is a folder; pass the file holding the SAMLResponse."
-        ) from None
-    except OSError as exc:
-        raise EntraAwsError(f"Could not read {source}: {exc.strerror}.") from None
-    return data
 
 
 def decode_for_account(data: str | bytes, account: Account) -> Assertion:
@@ -116,6 +95,7 @@ def capture(request: SignInRequest) -> Assertion:
     options = browser.BrowserSettings(
         browser=settings.browser,
         driver=settings.driver,
+        fetch_driver=settings.fetch_driver,
         headless=request.headless,
         timeout=request.seconds,
     )

@@ -23,7 +23,7 @@ log = logging.getLogger("entra_aws.tui")
 # The Entra errors people meet most with AWS SAML apps, and what fixes them.
 AADSTS_FIXES = {
     "AADSTS50105": "Your admin has to assign you (or your group) to the AWS app in Entra.",
-    "AADSTS700016": "Check tenant_id and app_id_uri: app_id_uri must equal the app's Identifier, with its #N.",
+    "AADSTS700016": "Check tenant_id and app_id_uri: app_id_uri must equal the Identifier exactly as the Entra app shows it.",
     "AADSTS50011": "The app's Reply URL differs from acs_url; make them the same.",
     "AADSTS75011": "The sign-in method does not satisfy the app; sign in again with the method it asks for.",
     "AADSTS50076": "Multi-factor authentication is required: finish the sign-in in the visible browser.",

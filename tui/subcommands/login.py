@@ -6,10 +6,11 @@ import argparse
 import json
 import re
 
-from tui.core.assertion import Assertion
+from tui.core.assertion import Assertion, require_redeemable
 from tui.core.config import Account, Config
 from tui.core.errors import EntraAwsError
 from tui.core.exports import shell_export
+from tui.core.saml_input import read_saml_source
 from tui.core.sessions import Session, SessionStore
 from tui.core.signin import (
     Kept,
@@ -18,9 +19,8 @@ from tui.core.signin import (
     capture,
     choose_roles,
     decode_for_account,
-    read_saml_source,
 )
-from tui.core.timeutil import format_duration, rfc3339
+from tui.core.timeutil import format_duration, rfc3339, utcnow
 from tui.subcommands.common import config_from, printable, say
 
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9_.@+=,-]{1,128}$")
@@ -81,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in assertion.problems:
         say(f"entra-aws: note: {printable(problem)}")
     roles = choose_roles(account, assertion, args.role, args.all_roles)
+    require_redeemable(assertion, utcnow())  # an expired assertion never reaches STS
     store = SessionStore()
     kept = assume_and_keep(
         config,

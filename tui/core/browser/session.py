@@ -89,7 +89,11 @@ def sign_in(
             "There is no display to open the sign-in window on; sign in from a desktop "
             "session, or use --headless if this account has signed in before."
         )
-    browser_path, driver_path, version_main = browser_and_driver(settings)
+    # A chromedriver fetch says its progress where the sign-in's status goes (the TUI's status
+    # line swallows nothing), or on stderr when nobody listens.
+    browser_path, driver_path, version_main = browser_and_driver(
+        settings, status if on_status is not None else None
+    )
     driver = prepared_driver(driver_path, version_main)
     end_orphaned_drivers(driver.parent)
     with profile_in_use(profile) as folder:
