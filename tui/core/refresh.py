@@ -80,7 +80,7 @@ def refresh_session(
         except Timeout:
             raise RefreshBusy(
                 f"Another entra-aws has been refreshing the sessions of tenant "
-                f"{account.tenant_id} for over {seconds:.0f} s; try again once it finishes."
+                f"{account.tenant_id} for over {round(seconds, 1):g} s; try again once it finishes."
             ) from None
     try:
         found = fresh_session(store, account, role, fresh_for)
