@@ -31,7 +31,7 @@ def test_a_waiter_takes_the_session_another_caller_refreshed() -> None:
     store.save([session(expiration=datetime.now(UTC) + timedelta(seconds=30))])
     fresh = session(access_key_id="ASIAFRESHKEY00000001")
     heard: list[str] = []
-    with held_elsewhere(refresh_lock_path(ACCOUNT), hold=1.0):
+    with held_elsewhere(refresh_lock_path(ACCOUNT), hold=2.5):
         threading.Timer(0.5, lambda: store.save([fresh])).start()  # the other caller's result
         started = time.monotonic()
         got = refresh_session(

@@ -23,6 +23,7 @@ from tui.core.timeutil import utcnow
 
 log = logging.getLogger("entra_aws.refresh")
 
+QUIET_WAIT = 1.0  # a wait shorter than this is not worth a line on stderr
 MIN_SIGN_IN = 10.0  # seconds a sign-in is given however long the wait for the lock took
 
 
@@ -68,7 +69,7 @@ def refresh_session(
     started = time.monotonic()
     lock = FileLock(refresh_lock_path(account), mode=0o600)
     try:
-        lock.acquire(timeout=0)
+        lock.acquire(timeout=min(QUIET_WAIT, seconds))
     except Timeout:
         if on_wait is not None:
             on_wait(
@@ -76,7 +77,7 @@ def refresh_session(
                 f"{account.tenant_id}…"
             )
         try:
-            lock.acquire(timeout=seconds)
+            lock.acquire(timeout=max(0.0, seconds - QUIET_WAIT))
         except Timeout:
             raise RefreshBusy(
                 f"Another entra-aws has been refreshing the sessions of tenant "
