@@ -82,8 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(command="demo")
 
-    login = sub.add_parser("login", help="sign in to an account and assume roles")
-    login.add_argument("account", metavar="ACCOUNT")
+    login = sub.add_parser(
+        "login", help="sign in to accounts (one browser per Entra tenant) and assume roles"
+    )
+    login.add_argument(
+        "accounts", nargs="*", metavar="ACCOUNT", help="accounts to sign in to, in one go"
+    )
+    login.add_argument("--all", action="store_true", help="every configured account")
+    login.add_argument(
+        "--tenant", metavar="ID", help="every account of this Entra tenant (its tenant_id)"
+    )
     login.add_argument(
         "--role",
         action="append",

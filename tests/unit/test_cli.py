@@ -53,7 +53,7 @@ def saml_file(tmp_path) -> Path:
 def no_browser_profile(monkeypatch):
     """The account's browser profile has never signed in, so a silent refresh is impossible."""
     stub = types.ModuleType("tui.core.browser")
-    stub.has_signed_in_before = lambda name: False  # type: ignore[attr-defined]
+    stub.has_signed_in_before = lambda name, legacy=(): False  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tui.core.browser", stub)
     monkeypatch.setattr(tui.core, "browser", stub, raising=False)
 

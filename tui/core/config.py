@@ -6,6 +6,7 @@ Every problem becomes one `ConfigError` sentence naming the file, the key and th
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import tomllib
@@ -37,6 +38,7 @@ _TENANT_RE = re.compile(
     r"|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|common|organizations)$"
 )
 _ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+_BROWSER_PROFILE_RE = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,99}$")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Account:
     duration: int | None = None
     force_authn: bool = False
     entra_cloud: str = "global"  # the tenant's Entra cloud: its login host, not the AWS partition
+    browser_profile: str = ""
     aliases: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -106,6 +109,25 @@ class Account:
     def effective_federation_url(self) -> str:
         return self.federation_url or self.partition.federation_url()
 
+    @property
+    def tenant_key(self) -> str:
+        """Entra's sign-in cookie belongs to a tenant at a login host: what one browser profile serves."""
+        host = (urlsplit(self.effective_login_url).netloc or "login").lower()
+        return f"{self.tenant_id.lower()}@{host}"
+
+    @property
+    def browser_profile_name(self) -> str:
+        """The browser profile this account signs in with: `browser_profile`, else its tenant's.
+
+        Shared by every account of the tenant, so Entra's "Stay signed in" cookie serves them all.
+        """
+        if self.browser_profile:
+            return self.browser_profile
+        name = "tenant-" + re.sub(r"[^A-Za-z0-9_.@+=,-]", "_", self.tenant_key)
+        if len(name) > 100:  # a long domain tenant: keep the folder name within the limit
+            name = name[:80] + "-" + hashlib.sha256(self.tenant_key.encode()).hexdigest()[:16]
+        return name
+
     def alias(self, account_id: str) -> str:
         return self.aliases.get(account_id, "")
 
@@ -130,6 +152,38 @@ class Config:
         close = difflib.get_close_matches(name, names, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"configured: {', '.join(names)}."
         raise ConfigError(f"No account named {name!r} in {self.path}; {hint}")
+
+    def accounts_of(self, names: list[str]) -> list[Account]:
+        """The named accounts in the order given, or ConfigError naming every unknown one."""
+        unknown = [n for n in dict.fromkeys(names) if n not in {a.name for a in self.accounts}]
+        if len(unknown) == 1:
+            self.account(unknown[0])  # raises with its "did you mean" hint
+        if unknown:
+            raise ConfigError(
+                f"No accounts named {', '.join(repr(n) for n in unknown)} in {self.path}; "
+                f"configured: {', '.join(a.name for a in self.accounts) or 'none'}."
+            )
+        return [self.account(name) for name in dict.fromkeys(names)]
+
+    def select(self, names: list[str], *, every: bool = False, tenant: str = "") -> list[Account]:
+        """`login a b c` / `--all` / `--tenant ID`: the accounts meant, or one ConfigError."""
+        if names and (every or tenant):
+            raise ConfigError("Name accounts or use --all/--tenant, not both.")
+        if not (names or every or tenant):
+            raise ConfigError("Name the account(s) to sign in to, or use --all or --tenant ID.")
+        if names:
+            return self.accounts_of(names)
+        if not self.accounts:
+            self.account("")  # raises: the file has no [[accounts]]
+        if not tenant:
+            return list(self.accounts)
+        chosen = [a for a in self.accounts if a.tenant_id.lower() == tenant.strip().lower()]
+        if not chosen:
+            tenants = ", ".join(dict.fromkeys(a.tenant_id for a in self.accounts))
+            raise ConfigError(
+                f"No account of tenant {tenant!r} in {self.path}; its accounts' tenants: {tenants}."
+            )
+        return chosen
 
     def duration_for(self, account: Account) -> int:
         return account.duration or self.settings.duration
@@ -163,6 +217,7 @@ _ACCOUNT_KEYS = {
     "duration": int,
     "force_authn": bool,
     "entra_cloud": str,
+    "browser_profile": str,
     "aliases": dict,
 }
 _TYPE_NAMES = {
@@ -315,6 +370,12 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
         )
     if values.get("profile") and not _PROFILE_RE.match(values["profile"]):
         raise check.fail(where, "'profile' may use letters, digits and _.@+=,- only.")
+    if values.get("browser_profile") and not _BROWSER_PROFILE_RE.match(values["browser_profile"]):
+        raise check.fail(
+            where,
+            "'browser_profile' may use letters, digits and _.@+=,- (up to 100), starting with a "
+            "letter or digit.",
+        )
     for key in ("login_url", "sts_endpoint", "federation_url", "acs_url"):
         if values.get(key):
             check.url(values[key], key, where)

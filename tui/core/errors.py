@@ -83,3 +83,7 @@ class EntraPageError(BrowserError):
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class RefreshBusy(BrowserError):
+    """Another caller held the tenant's refresh for longer than this one could wait."""
