@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 browser:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || sh scripts/install-chromium.sh
 
-# Everything the tests drive besides Python: Chromium, Xvfb, xdotool, tmux.
+# Everything the tests drive besides Python: Chromium, Xvfb, xdotool, tmux, faketime.
 tools:
-	@for tool in chromium chromedriver Xvfb xdotool tmux; do \
+	@for tool in chromium chromedriver Xvfb xdotool tmux faketime; do \
 		command -v $$tool >/dev/null 2>&1 || { sh scripts/install-chromium.sh; break; }; \
 	done
 
@@ -28,11 +28,13 @@ demo: $(STAMP) browser
 
 test: $(STAMP) tools
 	$(BIN)/ruff check tui tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/ruff format --check tui tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP) browser
 	$(BIN)/python bench/run_all.py

@@ -21,6 +21,7 @@ BENCHMARKS = (
     "assume_many",
     "capture_to_screen",
     "silent_signin",
+    "many_accounts",
     "idle_cpu",
     "peak_rss",
 )

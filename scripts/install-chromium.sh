@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install Debian's chromium and chromium-driver, plus what the tests drive: Xvfb and xdotool (headful
-# sign-in), tmux (the demo as a terminal user), zsh and fish (exports evaluated by each shell).
+# sign-in), tmux (the demo as a terminal user), zsh and fish (exports evaluated by each shell), and
+# faketime (the doctor's clock check, run with the clock moved).
 set -e
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -10,4 +11,4 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium chromium-driver xvfb xdotool tmux zsh fish >/dev/null
+$SUDO apt-get install -y -qq chromium chromium-driver xvfb xdotool tmux zsh fish faketime >/dev/null

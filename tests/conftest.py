@@ -6,11 +6,18 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.isolation import NO_MIRROR
 from tui.demo.signing import SigningKey, load_signing_key
 from tui.demo.sts.server import LocalSts
 
 # The secret-hygiene and concurrency tests' fixtures (in_process, record_idp).
 pytest_plugins = ["tests.e2e.conftest_hygiene"]
+
+
+@pytest.fixture(autouse=True)
+def no_driver_fetch_leaves_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test: a chromedriver fetch goes to a closed loopback port, never the internet."""
+    monkeypatch.setenv("ENTRA_AWS_CHROME_FOR_TESTING", NO_MIRROR)
 
 
 @pytest.fixture(scope="session")

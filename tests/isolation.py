@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+NO_MIRROR = "http://127.0.0.1:9"  # the discard port: nothing listens there
 LOGGERS = ("entra_aws", "botocore", "urllib3", "selenium", "undetected_chromedriver", "websocket")
 
 
@@ -28,6 +29,8 @@ def isolated(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     for name in list(os.environ):
         if name.startswith(("AWS_", "ENTRA_AWS_")):
             monkeypatch.delenv(name)
+    # A chromedriver fetch must never reach the internet from a test: a closed loopback port.
+    monkeypatch.setenv("ENTRA_AWS_CHROME_FOR_TESTING", NO_MIRROR)
     _reset_logging()
     yield home
     _reset_logging()

@@ -10,15 +10,15 @@ from pathlib import Path
 
 _HOLD = (
     "import sys,time,filelock; l=filelock.FileLock(sys.argv[1]); l.acquire(); "
-    "print('held', flush=True); time.sleep(60)"
+    "print('held', flush=True); time.sleep(float(sys.argv[2])); l.release(); time.sleep(60)"
 )
 
 
 @contextmanager
-def held_elsewhere(lock: Path) -> Iterator[None]:
-    """`lock` acquired by a child process for as long as the block runs."""
+def held_elsewhere(lock: Path, hold: float = 60.0) -> Iterator[None]:
+    """`lock` acquired by a child process for `hold` seconds or as long as the block runs."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD, str(lock)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _HOLD, str(lock), str(hold)], stdout=subprocess.PIPE, text=True
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"

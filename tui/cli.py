@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from tui import __version__
 from tui.core.config import SHELLS
+from tui.core.durations import MAX_SECONDS, MIN_SECONDS
 from tui.core.errors import EntraAwsError
 
 log = logging.getLogger("entra_aws.cli")
@@ -25,8 +26,10 @@ def _duration(value: str) -> int:
         seconds = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of seconds") from None
-    if not 900 <= seconds <= 43200:
-        raise argparse.ArgumentTypeError("must be between 900 and 43200 seconds (15 min to 12 h)")
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"must be between {MIN_SECONDS} and {MAX_SECONDS} seconds (15 min to 12 h)"
+        )
     return seconds
 
 
@@ -89,8 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(command="demo")
 
-    login = sub.add_parser("login", help="sign in to an account and assume roles")
-    login.add_argument("account", metavar="ACCOUNT")
+    login = sub.add_parser(
+        "login", help="sign in to accounts (one browser per Entra tenant) and assume roles"
+    )
+    login.add_argument(
+        "accounts", nargs="*", metavar="ACCOUNT", help="accounts to sign in to, in one go"
+    )
+    login.add_argument("--all", action="store_true", help="every configured account")
+    login.add_argument(
+        "--tenant", metavar="ID", help="every account of this Entra tenant (its tenant_id)"
+    )
     login.add_argument(
         "--role",
         action="append",
@@ -105,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--duration",
         type=_duration,
         metavar="SECONDS",
-        help="session length (900-43200), capped by the assertion's SessionDuration",
+        help=f"session length ({MIN_SECONDS}-{MAX_SECONDS}), capped by the assertion's SessionDuration",
     )
     login.add_argument(
         "--headless",
@@ -198,7 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     execute.add_argument(
         "--port", type=_port, metavar="N", help="the endpoint's port (default: a free one)"
     )
-    execute.add_argument("cmd", nargs="*", metavar="CMD", help="after --: the command and its arguments")
+    execute.add_argument(
+        "cmd", nargs="*", metavar="CMD", help="after --: the command and its arguments"
+    )
     execute.set_defaults(command="exec")
 
     profiles = sub.add_parser(
@@ -211,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show what would change; write nothing"
     )
     profiles.set_defaults(command="profiles")
+    doctor = sub.add_parser(
+        "doctor",
+        help="check browser, driver, profiles, config, clock and STS; exit 0 when all pass",
+    )
+    doctor.set_defaults(command="doctor")
     return parser
 
 
@@ -225,6 +243,7 @@ _HANDLERS = {
     "console": "tui.subcommands.console",
     "exec": "tui.subcommands.exec_command",
     "profiles": "tui.subcommands.profiles",
+    "doctor": "tui.subcommands.doctor",
 }
 
 

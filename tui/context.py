@@ -43,4 +43,8 @@ class Context:
         """The demo uses what it was told; otherwise headless once the profile has signed in."""
         if self.demo:
             return self.headless if self.headless is not None else not self.display
+        if self.signed_in_before is signed_in_before:  # the real check: the tenant's profile
+            from tui.core.signin import signed_in_before as profile_signed_in
+
+            return profile_signed_in(self.config, account)
         return self.signed_in_before(account.name)

@@ -30,7 +30,8 @@ def browser_signer(request: SignInRequest) -> Assertion:
 
 
 def signed_in_before(account_name: str) -> bool:
-    """Whether the account's browser profile has signed in before (so headless may work)."""
+    """Whether the account's own (pre-tenant) browser profile has signed in before. `Context`
+    asks `tui.core.signin.signed_in_before` instead, which knows the tenant's profile."""
     from tui.core import browser
 
     return browser.has_signed_in_before(account_name)

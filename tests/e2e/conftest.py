@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.isolation import NO_MIRROR
 from tui.core.config import Account, write_config
 from tui.demo.saml_builder import DEMO_TENANT_ID, build_saml_response, issuer_for
 from tui.demo.signing import SigningKey
@@ -48,6 +49,7 @@ class World:
             AWS_ENDPOINT_URL_STS=self.sts.url,
             AWS_DEFAULT_REGION="us-east-1",
             AWS_MAX_ATTEMPTS="1",
+            ENTRA_AWS_CHROME_FOR_TESTING=NO_MIRROR,  # no driver fetch ever leaves the machine
         )
         env.update(extra)
         return env
@@ -68,6 +70,18 @@ class World:
             [ENTRA_AWS, *args],
             env=self.env(**env),
             input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def run_wrapped(
+        self, wrapper: list[str], *args: str, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        """`entra-aws` started through `wrapper` (e.g. `faketime -f +10m`)."""
+        return subprocess.run(
+            [*wrapper, ENTRA_AWS, *args],
+            env=self.env(),
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -26,7 +26,7 @@ from tests.e2e.conftest_browser import (  # noqa: F401  (fixtures, used by their
     xvfb_fixture,
 )
 from tui.core.assertion import decode_saml_response
-from tui.core.browser import has_signed_in_before, profile_path, sign_in
+from tui.core.browser import Visit, has_signed_in_before, profile_path, sign_in, sign_in_many
 from tui.core.config import Account
 from tui.core.errors import EntraPageError, NeedsPerson, SignInCancelled, SignInTimeout
 from tui.core.saml_request import build_authn_request
@@ -293,3 +293,34 @@ def test_headful_timeout_is_a_timeout(idp, xvfb) -> None:
 
     with pytest.raises(SignInTimeout, match="within 3 s"):
         sign_in(url_for(idp), "prod", fast(headless=False, timeout=3))
+
+
+# --- several accounts in one browser -------------------------------------------------------------
+
+
+def test_several_accounts_in_one_browser_one_asked_and_the_rest_silent(idp) -> None:
+    visits = [
+        Visit(name, lambda app=app: url_for(idp, app))
+        for name, app in (("one", MAIN), ("two", BIG))
+    ]
+
+    outcomes = list(sign_in_many(visits, "tenant-demo", fast()))
+
+    assert [label for label, _ in outcomes] == ["one", "two"]
+    assert [type(o).__name__ for _, o in outcomes] == ["Capture", "Capture"]
+    assert idp.sign_ins == 2 and idp.silent_sign_ins == 1
+    assert idp.answered.count("password") == 1
+
+
+def test_a_closed_window_cancels_the_remaining_accounts_each_on_its_own(idp) -> None:
+    idp.scenario = Scenario(auto=False)
+    peer = CdpPeer(profile_path("tenant-demo"))
+    later(0, lambda: (peer.wait_for_page(idp.url), peer.close_pages()))
+    visits = [Visit(name, lambda: url_for(idp)) for name in ("one", "two", "three")]
+
+    outcomes = list(sign_in_many(visits, "tenant-demo", fast(timeout=30, person_grace=30)))
+
+    assert [label for label, _ in outcomes] == ["one", "two", "three"]
+    assert all(isinstance(o, SignInCancelled) for _, o in outcomes)
+    assert "window was closed" in str(outcomes[0][1])
+    assert idp.sign_ins == 0

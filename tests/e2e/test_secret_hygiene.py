@@ -301,7 +301,8 @@ def test_headless_browser_sign_ins_and_silent_refresh_leak_nothing(
         first_dev = json.loads(result.stdout)
         secrets.add_session("headless login demo-dev", first_dev)
 
-        assert browser.has_signed_in_before("demo-dev"), "the account's own profile was not used"
+        tenant_profile = load_config(demo.config_path).account("demo-dev").browser_profile_name
+        assert browser.has_signed_in_before(tenant_profile), "the tenant's profile was not used"
         assert not (world.home / ".config" / "chromium" / "Default").exists(), "the default was"
         # 15 minutes left is inside the refresh window: a silent headless sign-in renews it.
         result = cli("credential-process", "demo-dev")

@@ -442,7 +442,11 @@ def cases() -> list[tuple[str, bytes, dict[str, Any]]]:
         (
             "roles_messy.b64",
             b64(role_values(MESSY_ROLES)),
-            {"expect": "decodes", "roles": [ADMIN, READONLY, DEPLOY], "problems": []},
+            {
+                "expect": "decodes",
+                "roles": [ADMIN, READONLY, DEPLOY],
+                "problems": ["stray comma", "stray comma"],  # flagged, not silently read
+            },
         ),
         (
             "display_name_controls.b64",

@@ -30,14 +30,14 @@ async def test_countdown_turns_warning_then_expired_with_one_notification_each(t
     app = make_app(config(tmp_path, demo_accounts()), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(app, pilot)
-        table = screen.sessions_table
+        table = screen.sessions.table
         assert cell_text(table, admin.key, "left") == "10:30"
         assert cell_text(table, admin.key, "state") == "ok"
         assert cell_text(table, admin.key, "aws") == "prod-main (111111111111)"
         assert cell_text(table, admin.key, "expires") == "10:10"
         clock.advance(seconds=31)
-        screen._tick()
-        screen._tick()  # a second tick in the same state must not notify again
+        screen.sessions.tick()
+        screen.sessions.tick()  # a second tick in the same state must not notify again
         await pilot.pause()
         assert cell_text(table, admin.key, "left") == "9:59"
         assert cell_text(table, admin.key, "state") == "warning"
@@ -49,8 +49,8 @@ async def test_countdown_turns_warning_then_expired_with_one_notification_each(t
         expiring = [m for m, s in notes(app) if s == "warning"]
         assert expiring == ["demo-prod Admin expires in 9:59; press r to refresh it."]
         clock.advance(minutes=10)
-        screen._tick()
-        screen._tick()
+        screen.sessions.tick()
+        screen.sessions.tick()
         await pilot.pause()
         assert cell_text(table, admin.key, "left") == "—"
         assert cell_text(table, admin.key, "state") == "expired"
@@ -69,11 +69,12 @@ async def test_the_tick_updates_cells_without_rebuilding_rows(tmp_path) -> None:
     app = make_app(config(tmp_path, demo_accounts()), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(app, pilot)
-        table = screen.sessions_table
+        table = screen.sessions.table
         rows_before = dict(table.rows)
         table.move_cursor(row=1)
         clock.advance(seconds=5)
-        screen._tick()
+        screen.sessions.tick()
+        await pilot.pause()
         assert table.rows == rows_before
         assert table.cursor_row == 1
         assert cell_text(table, session("ReadOnly").key, "left") == "59:55"
@@ -84,12 +85,12 @@ async def test_sessions_written_by_the_cli_appear_without_a_restart(tmp_path) ->
     app = make_app(config(tmp_path, demo_accounts()), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(app, pilot)
-        assert screen.sessions_table.row_count == 0
+        assert screen.sessions.table.row_count == 0
         assert screen.query_one("#no-sessions").display
         SessionStore().save([session("Deploy", account_name="demo-dev")], now=FIXED_NOW)
-        screen._tick()
+        screen.sessions.tick()
         screen = await loaded(app, pilot)
-        assert screen.sessions_table.row_count == 1
+        assert screen.sessions.table.row_count == 1
         assert not screen.query_one("#no-sessions").display
         accounts = screen.accounts_table
         assert cell_text(accounts, "demo-dev", "live") == "1"
@@ -109,7 +110,7 @@ async def test_session_keys_are_disabled_without_a_live_session(tmp_path) -> Non
             "open_console",
             "refresh_session",
         ):
-            assert screen.check_action(action, ()) is None
+            assert screen.check_action("session", (action,)) is None
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == ""
@@ -117,8 +118,10 @@ async def test_session_keys_are_disabled_without_a_live_session(tmp_path) -> Non
     app = make_app(config(tmp_path, demo_accounts()), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(app, pilot)
-        assert screen.check_action("copy_exports", ()) is None  # expired: nothing to export
-        assert screen.check_action("refresh_session", ()) is True  # but it can be renewed
+        assert (
+            screen.check_action("session", ("copy_exports",)) is None
+        )  # expired: nothing to export
+        assert screen.check_action("session", ("refresh_session",)) is True  # but it can be renewed
         assert not [m for m, s in notes(app) if s == "error"]  # already expired at start: quiet
 
 
@@ -132,7 +135,7 @@ async def test_state_colours_follow_a_theme_change(tmp_path) -> None:
     SessionStore().save([readonly], now=FIXED_NOW)
     app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
     async with app.run_test(size=(120, 40)) as pilot:
-        table = (await loaded(app, pilot)).sessions_table
+        table = (await loaded(app, pilot)).sessions.table
         dark = table.get_cell(readonly.key, "state").style.color
         app.theme = "entra-light"
         await pilot.pause()

@@ -79,7 +79,7 @@ def test_importing_the_package_does_not_load_selenium() -> None:
 def test_the_public_surface() -> None:
     assert set(browser.__all__) == {
         "BrowserSettings", "Capture", "check_browser", "close_all", "has_signed_in_before",
-        "profile_path", "sign_in",
+        "profile_path", "sign_in", "sign_in_many", "Visit",
     }  # fmt: skip
     settings = browser.BrowserSettings()
     assert (settings.browser, settings.driver, settings.headless) == ("", "", False)

@@ -103,8 +103,9 @@ def test_nothing_installed_says_what_to_install(bins, monkeypatch) -> None:
     assert install_command() in str(caught.value)
 
     fake_binary(bins, "chromium", "Chromium 156.0.8078.108")
-    with pytest.raises(BrowserError, match="No chromedriver was found"):
-        check_browser(BrowserSettings())
+    with pytest.raises(BrowserError, match="No chromedriver was found") as caught:
+        check_browser(BrowserSettings(fetch_driver=False))
+    assert "install ChromeDriver 156" in str(caught.value)
 
 
 def test_auto_detection_from_path(bins, monkeypatch) -> None:

@@ -52,21 +52,62 @@ def test_signed_in_before_means_a_cookie_store_exists() -> None:
     assert has_signed_in_before("dev") is False
 
 
-def test_one_sign_in_per_profile_at_a_time() -> None:
+def test_a_busy_profile_gives_one_sentence_when_the_wait_runs_out() -> None:
     lock = profile_path("prod").parent / ".prod.lock"
+    heard: list[str] = []
     with held_elsewhere(lock):
         started = time.monotonic()
-        with pytest.raises(BrowserError) as caught, profile_in_use("prod", wait=0.3):
+        with (
+            pytest.raises(BrowserError) as caught,
+            profile_in_use("prod", wait=0.3, on_wait=heard.append),
+        ):
             pass
         assert time.monotonic() - started < 2
         assert str(caught.value) == (
-            "Account prod is already signing in in another window; finish or close that "
-            "sign-in, then try again."
+            "Another sign-in with the browser profile prod did not finish within 0.3 s; "
+            "finish or close that sign-in, then try again."
         )
-        with profile_in_use("dev", wait=0.3) as folder:  # other accounts are not held up
+        assert heard == ["Waiting for another sign-in with this browser profile to finish…"]
+        with profile_in_use("dev", wait=0.3) as folder:  # other profiles are not held up
             assert folder.name == "dev"
     with profile_in_use("prod", wait=0.3) as folder:
         assert folder == profile_path("prod")
+
+
+def test_a_second_sign_in_on_a_profile_queues_behind_the_first() -> None:
+    lock = profile_path("prod").parent / ".prod.lock"
+    heard: list[str] = []
+    with held_elsewhere(lock, hold=1.0):
+        started = time.monotonic()
+        with profile_in_use("prod", wait=30, on_wait=heard.append) as folder:
+            waited = time.monotonic() - started
+    assert folder == profile_path("prod")
+    assert 0.5 < waited < 10
+    assert len(heard) == 1
+
+
+def cookies_in(name: str, age: float = 0.0) -> None:
+    cookies = profile_path(name) / "Default" / "Network" / "Cookies"
+    cookies.parent.mkdir(parents=True, exist_ok=True)
+    cookies.write_bytes(name.encode())
+    when = time.time() - age
+    os.utime(cookies, (when, when))
+
+
+def test_the_newest_old_per_account_profile_is_carried_over_once() -> None:
+    cookies_in("prod", age=3600)
+    cookies_in("dev", age=60)  # signed in last
+    assert has_signed_in_before("tenant-x", ["prod", "dev", "stage"])
+    assert not has_signed_in_before("tenant-x")
+
+    with profile_in_use("tenant-x", legacy=["prod", "dev", "stage"]) as folder:
+        assert (folder / "Default" / "Network" / "Cookies").read_bytes() == b"dev"
+    assert not (profiles_dir() / "dev").exists()
+    assert (profiles_dir() / "prod").exists()  # left alone: a browser_profile may still name it
+
+    cookies_in("prod", age=0)
+    with profile_in_use("tenant-x", legacy=["prod", "dev"]) as folder:  # signed in: kept as is
+        assert (folder / "Default" / "Network" / "Cookies").read_bytes() == b"dev"
 
 
 def singleton(folder, target: str) -> None:

@@ -458,3 +458,71 @@ def test_with_account_replaces_the_account_of_the_same_name(tmp_path):
     assert updated.accounts[1].region == "ap-southeast-2"
     assert updated.accounts[0] == config.accounts[0]
     assert config.accounts[1].region == "eu-central-1"  # the original is untouched
+
+
+def _accounts_config(tmp_path: Path) -> Config:
+    text = "".join(
+        f'[[accounts]]\nname = "{name}"\ntenant_id = "{tenant}"\n'
+        f'app_id_uri = "https://signin.aws.amazon.com/saml#{n}"\n{extra}\n'
+        for n, (name, tenant, extra) in enumerate(
+            [
+                ("a", "11111111-1111-1111-1111-111111111111", ""),
+                ("b", "11111111-1111-1111-1111-111111111111", ""),
+                ("c", "22222222-2222-2222-2222-222222222222", ""),
+                ("d", "11111111-1111-1111-1111-111111111111", 'browser_profile = "second-me"'),
+                (
+                    "e",
+                    "11111111-1111-1111-1111-111111111111",
+                    'login_url = "http://127.0.0.1:8080"',
+                ),
+            ]
+        )
+    )
+    return load_config(write(tmp_path, text))
+
+
+def test_accounts_of_one_tenant_share_one_browser_profile_unless_split(tmp_path):
+    config = _accounts_config(tmp_path)
+    a, b, c, d, e = config.accounts
+
+    assert a.browser_profile_name == b.browser_profile_name
+    assert a.browser_profile_name.startswith("tenant-11111111-")
+    assert "login.microsoftonline.com" in a.browser_profile_name
+    assert c.browser_profile_name != a.browser_profile_name  # another tenant
+    assert d.browser_profile_name == "second-me"  # a second identity in the same tenant
+    assert e.browser_profile_name not in (a.browser_profile_name, d.browser_profile_name)
+
+
+@pytest.mark.parametrize("value", ["../up", "a/b", ".hidden", "x" * 101, "a..b", "sp ace"])
+def test_a_browser_profile_that_cannot_name_a_folder_is_refused(tmp_path, value):
+    text = (
+        '[[accounts]]\nname = "a"\ntenant_id = "contoso.com"\n'
+        f'app_id_uri = "x"\nbrowser_profile = "{value}"\n'
+    )
+    assert "'browser_profile' may use letters, digits" in error_for(tmp_path, text)
+
+
+def test_selecting_accounts_by_name_all_or_tenant(tmp_path):
+    config = _accounts_config(tmp_path)
+
+    assert [a.name for a in config.select(["c", "a", "a"])] == ["c", "a"]
+    assert [a.name for a in config.select([], every=True)] == ["a", "b", "c", "d", "e"]
+    tenant = "22222222-2222-2222-2222-222222222222"
+    assert [a.name for a in config.select([], tenant=tenant.upper())] == ["c"]
+
+
+@pytest.mark.parametrize(
+    ("names", "options", "fragment"),
+    [
+        (["a", "nope", "zzz"], {}, "No accounts named 'nope', 'zzz' in"),
+        (["a", "bb"], {}, "No account named 'bb' in"),
+        ([], {}, "Name the account(s) to sign in to, or use --all or --tenant ID."),
+        (["a"], {"every": True}, "not both"),
+        ([], {"tenant": "contoso.com"}, "No account of tenant 'contoso.com'"),
+    ],
+)
+def test_selecting_unknown_accounts_names_them(tmp_path, names, options, fragment):
+    config = _accounts_config(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        config.select(names, **options)
+    assert fragment in str(caught.value)

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tui.core.durations import LADDER, DurationMemory, fit_duration, next_lower
+from tui.core.durations import LADDER, DurationMemory, duration_choices, fit_duration, next_lower
 
 ROLE_A = "arn:aws:iam::123456789012:role/A"
 ROLE_B = "arn:aws:iam::123456789012:role/B"
@@ -135,3 +135,17 @@ def test_concurrent_remember_and_save(tmp_path):
         thread.join()
     reloaded = DurationMemory(path)
     assert all(reloaded.limit(role) == 3600 for role in roles)
+
+
+def test_duration_choices_default_to_the_smaller_of_config_and_session_duration() -> None:
+    assert duration_choices(7200, 3600) == ([900, 3600, 7200], 3600)
+    assert duration_choices(1800, 3600) == ([900, 1800], 1800)
+    assert duration_choices(None, 5400)[1] == 5400
+
+
+def test_duration_choices_offer_nothing_above_what_every_role_is_known_to_allow() -> None:
+    values, default = duration_choices(43200, 43200, [3600, 7200])
+    assert values == [900, 3600, 7200]
+    assert default == 7200
+    # One role with no known limit might allow the full SessionDuration: offer it.
+    assert duration_choices(43200, 3600, [3600, None])[0][-1] == 43200

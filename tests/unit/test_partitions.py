@@ -8,44 +8,39 @@ from tui.core.partitions import is_acs_url, is_region, partition_for_region, par
 
 
 @pytest.mark.parametrize(
-    ("region", "name", "sts", "console", "login"),
+    ("region", "name", "sts", "console"),
     [
         (
             "us-east-1",
             "aws",
             "https://sts.us-east-1.amazonaws.com",
             "https://console.aws.amazon.com/",
-            "https://login.microsoftonline.com",
         ),
         (
             "eu-west-1",
             "aws",
             "https://sts.eu-west-1.amazonaws.com",
             "https://console.aws.amazon.com/",
-            "https://login.microsoftonline.com",
         ),
         (
             "us-gov-west-1",
             "aws-us-gov",
             "https://sts.us-gov-west-1.amazonaws.com",
             "https://console.amazonaws-us-gov.com/",
-            "https://login.microsoftonline.us",
         ),
         (
             "cn-north-1",
             "aws-cn",
             "https://sts.cn-north-1.amazonaws.com.cn",
             "https://console.amazonaws.cn/",
-            "https://login.partner.microsoftonline.cn",
         ),
     ],
 )
-def test_partition_hosts(region, name, sts, console, login):
+def test_partition_hosts(region, name, sts, console):
     partition = partition_for_region(region)
     assert partition.name == name
     assert partition.sts_endpoint(region) == sts
     assert partition.console_url == console
-    assert partition.login_url == login
     assert partition_named(name) is partition
 
 

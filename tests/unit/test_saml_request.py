@@ -173,8 +173,9 @@ def test_login_hint_from_username_only():
     ("region", "login_url", "host"),
     [
         ("eu-west-1", "", "https://login.microsoftonline.com"),
-        ("us-gov-west-1", "", "https://login.microsoftonline.us"),
-        ("cn-north-1", "", "https://login.partner.microsoftonline.cn"),
+        # the login host follows the tenant's Entra cloud (global by default), not AWS's partition
+        ("us-gov-west-1", "", "https://login.microsoftonline.com"),
+        ("cn-north-1", "", "https://login.microsoftonline.com"),
         ("eu-west-1", "http://127.0.0.1:8765/", "http://127.0.0.1:8765"),
     ],
 )

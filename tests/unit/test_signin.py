@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import sts
+from tui.core import saml_input, sts
 from tui.core.assertion import MAX_INPUT_BYTES, decode_saml_response
 from tui.core.config import Account, Config, Settings
 from tui.core.credentials_file import read_profile
@@ -68,14 +68,15 @@ def test_read_saml_source_file_and_stdin(tmp_path, monkeypatch):
     assert read_saml_source("-") == b"from stdin"
 
 
-def test_read_saml_source_reads_no_more_than_the_cap(tmp_path):
+def test_read_saml_source_reads_no_more_than_the_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(saml_input, "MAX_SOURCE_BYTES", MAX_INPUT_BYTES * 2)
     path = tmp_path / "huge"
     path.write_bytes(b"A" * (MAX_INPUT_BYTES * 3))
     data = read_saml_source(str(path))
-    assert len(data) == MAX_INPUT_BYTES + 1
+    assert len(data) == MAX_INPUT_BYTES * 2 + 1
     with pytest.raises(SamlError) as caught:
         decode_saml_response(data)
-    assert "1,000,000 bytes" in str(caught.value)
+    assert "2,000,000 bytes" in str(caught.value)
 
 
 @pytest.mark.parametrize(("name", "fragment"), [("missing", "No such file"), (".", "is a folder")])

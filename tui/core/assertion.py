@@ -7,27 +7,31 @@ The values are hints for the UI; AWS verifies the signature, not us.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from tui.core.errors import EncryptedAssertionError, IdpStatusError, SamlError
+from tui.core.durations import MAX_SECONDS, MIN_SECONDS
+from tui.core.errors import (
+    AssertionExpiredError,
+    EncryptedAssertionError,
+    IdpStatusError,
+    SamlError,
+)
 from tui.core.partitions import is_acs_url
-from tui.core.roles import Role, pair_from_value
+from tui.core.roles import Role, has_stray_comma, pair_from_value
+from tui.core.saml_input import MAX_ASSERTION_CHARS as MAX_ASSERTION_CHARS  # re-exported
+from tui.core.saml_input import MAX_INPUT_BYTES as MAX_INPUT_BYTES
+from tui.core.saml_input import to_xml_and_b64
 from tui.core.timeutil import parse_instant
 
-MAX_ASSERTION_CHARS = 100_000  # STS's SAMLAssertion limit, in base64 characters
-MAX_INPUT_BYTES = 1_000_000  # read no more than this from a file or stdin
-REDEEM_WINDOW = timedelta(minutes=5)
+REDEEM_WINDOW = timedelta(minutes=5)  # STS refuses an assertion issued longer ago than this
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -35,13 +39,12 @@ ROLE_ATTR = "https://aws.amazon.com/SAML/Attributes/Role"
 SESSION_NAME_ATTR = "https://aws.amazon.com/SAML/Attributes/RoleSessionName"
 DURATION_ATTR = "https://aws.amazon.com/SAML/Attributes/SessionDuration"
 _AWS_ATTRS = {ROLE_ATTR, SESSION_NAME_ATTR, DURATION_ATTR}
-_SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$")
+# ASCII only: `\w` would also pass `jörg.müller@…`, which STS refuses.
+_SESSION_NAME_RE = re.compile(r"^[A-Za-z0-9_+=,.@-]{2,64}\Z")
 _SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
-_B64_CHARS = re.compile(rb"^[A-Za-z0-9+/=\s]+$")
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# Bounded, so no input can make it backtrack for long.
-_DECLARED_ENCODING = re.compile(
-    r"""\A(\s{0,64}<\?xml\s[^>]{0,200}?)\s{1,64}encoding\s{0,64}=\s{0,64}(["'])[^"'>]{0,64}\2"""
+_ROLE_CLAIM_FIX = (
+    "in Entra, assign the user or a group to an app role of the AWS application, and check "
+    "that the Role claim's source is user.assignedroles"
 )
 
 
@@ -61,18 +64,21 @@ class Assertion:
     issue_instant: datetime | None
     attributes: dict[str, list[str]]
     problems: tuple[str, ...] = ()
+    conditions_not_on_or_after: datetime | None = None
 
     @property
     def redeemable_until(self) -> datetime | None:
-        """When STS stops accepting it: SubjectConfirmationData NotOnOrAfter, else issue + 5 min."""
-        if self.not_on_or_after:
-            return self.not_on_or_after
-        if self.issue_instant is None:
-            return None
-        try:
-            return self.issue_instant + REDEEM_WINDOW
-        except OverflowError:  # an IssueInstant at the end of the calendar
-            return None
+        """When STS stops accepting it: the earliest of IssueInstant + 5 minutes,
+        Conditions/@NotOnOrAfter and SubjectConfirmationData/@NotOnOrAfter."""
+        ends = [t for t in (self.not_on_or_after, self.conditions_not_on_or_after) if t]
+        if self.issue_instant is not None:
+            with contextlib.suppress(OverflowError):  # an IssueInstant at the end of time
+                ends.append(self.issue_instant + REDEEM_WINDOW)
+        return min(ends) if ends else None
+
+    def expired(self, now: datetime) -> bool:
+        until = self.redeemable_until
+        return until is not None and now >= until
 
     @property
     def display_name(self) -> str | None:
@@ -112,64 +118,6 @@ def _clean(text: str | None, limit: int = 300) -> str:
     flat = " ".join((text or "").split())
     flat = "".join(ch for ch in flat if ch.isprintable())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _to_xml_and_b64(data: str | bytes) -> tuple[bytes, str]:
-    """Accept base64 (line breaks allowed), raw XML, or a form body `SAMLResponse=...`."""
-    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
-    if len(raw) > MAX_INPUT_BYTES:
-        raise SamlError(
-            f"The input is over {MAX_INPUT_BYTES:,} bytes; a SAMLResponse STS accepts is at most "
-            f"{MAX_ASSERTION_CHARS:,} characters, so this is not one."
-        )
-    if raw.startswith(_UTF16_BOMS):
-        raw = _from_utf16(raw)
-    stripped = raw.lstrip(b"\xef\xbb\xbf").strip()
-    if not stripped:
-        raise SamlError("The input is empty; pass the SAMLResponse (base64) or its XML.")
-    if stripped.startswith(b"SAMLResponse="):
-        values = parse_qs(stripped.decode("ascii", "replace")).get("SAMLResponse", [""])
-        stripped = values[0].encode("ascii", "replace").strip()
-    if stripped.startswith(b"<"):
-        encoded = base64.b64encode(stripped).decode("ascii")
-        _check_size(len(encoded))
-        return stripped, encoded
-    if not _B64_CHARS.match(stripped):
-        raise SamlError(
-            "The input is neither base64 nor XML; pass the SAMLResponse value exactly as captured."
-        )
-    compact = b"".join(stripped.split())
-    _check_size(len(compact))
-    try:
-        xml = base64.b64decode(compact, validate=True)
-    except (binascii.Error, ValueError):
-        raise SamlError(
-            "The input is not valid base64 (truncated or altered?); capture the SAMLResponse again."
-        ) from None
-    if not (xml.startswith(_UTF16_BOMS) or xml.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<")):
-        raise SamlError("The base64 input does not decode to XML, so it is not a SAMLResponse.")
-    return xml, compact.decode("ascii")
-
-
-def _from_utf16(raw: bytes) -> bytes:
-    """Text saved as UTF-16 (PowerShell 5's `>` and Out-File write that), as UTF-8; an XML
-    declaration's encoding goes, or the parser would read the UTF-8 as UTF-16."""
-    try:
-        text = raw.decode("utf-16")
-    except UnicodeDecodeError:
-        raise SamlError(
-            "The input is UTF-16 text with broken characters; save the SAMLResponse as UTF-8 "
-            "and try again."
-        ) from None
-    return _DECLARED_ENCODING.sub(r"\1", text, count=1).encode("utf-8")
-
-
-def _check_size(chars: int) -> None:
-    if chars > MAX_ASSERTION_CHARS:
-        raise SamlError(
-            f"The SAMLResponse is {chars:,} base64 characters; STS accepts at most "
-            f"{MAX_ASSERTION_CHARS:,}, so ask your Entra admin to send fewer claims (e.g. groups)."
-        )
 
 
 def _parse(xml: bytes) -> Element:
@@ -251,13 +199,26 @@ def _roles(values: list[str], problems: list[str]) -> tuple[Role, ...]:
             problems.append(
                 f"Ignored a Role value that is not a role ARN and SAML provider ARN pair: {_clean(value, 120)!r}."
             )
-        elif role not in roles:
+            continue
+        if has_stray_comma(value):
+            problems.append(
+                f"The Role value for {role.name} has an empty part (a stray comma); AWS may refuse "
+                "it, so fix that app role's value in Entra to role-ARN,provider-ARN."
+            )
+        if role not in roles:
             roles.append(role)
     return tuple(roles)
 
 
 def _duration(values: list[str], problems: list[str]) -> int | None:
     if not values:
+        return None
+    if len(values) > 1:
+        shown = ", ".join(_clean(value, 12) for value in values[:4])
+        problems.append(
+            f"SessionDuration has {len(values)} values ({shown}), so neither is used; make the "
+            "Entra claim send one."
+        )
         return None
     try:
         seconds = int(values[0])
@@ -266,16 +227,17 @@ def _duration(values: list[str], problems: list[str]) -> int | None:
             f"SessionDuration {_clean(values[0], 40)!r} is not a number of seconds; ignored."
         )
         return None
-    if not 900 <= seconds <= 43200:
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
         problems.append(
-            f"SessionDuration {seconds} is outside 900..43200 seconds; STS may refuse it."
+            f"SessionDuration {seconds} is outside {MIN_SECONDS}..{MAX_SECONDS} seconds; "
+            "STS may refuse it."
         )
     return seconds
 
 
 def decode_saml_response(data: str | bytes) -> Assertion:
     """Decode and read a SAMLResponse; raise SamlError (one sentence) when it cannot be used."""
-    xml, encoded = _to_xml_and_b64(data)
+    xml, encoded = to_xml_and_b64(data)
     root = _parse(xml)
     if root.tag != _q(SAMLP, "Response"):
         local = root.tag.rsplit("}", 1)[-1]
@@ -304,13 +266,20 @@ def decode_saml_response(data: str | bytes) -> Assertion:
     attributes = _attributes(assertion)
     roles = _roles(attributes.get(ROLE_ATTR, []), problems)
     if ROLE_ATTR not in attributes:
-        problems.append("There is no AWS Role attribute: the app sends no roles for this user.")
+        problems.append(f"There is no AWS Role attribute: {_ROLE_CLAIM_FIX}.")
     session_names = attributes.get(SESSION_NAME_ATTR, [])
     session_name = session_names[0] if session_names else None
-    if session_name is not None and not _SESSION_NAME_RE.match(session_name):
+    if session_name is None:
         problems.append(
-            "RoleSessionName must match [A-Za-z0-9_+=,.@-]{2,64}; STS will refuse this assertion."
+            "There is no RoleSessionName attribute, which STS requires; map it to "
+            "user.userprincipalname in the AWS app's claims in Entra."
         )
+    elif not _SESSION_NAME_RE.match(session_name):
+        problems.append(
+            "RoleSessionName must match [A-Za-z0-9_+=,.@-]{2,64} (ASCII only), so STS will refuse "
+            "this assertion; map it in Entra to an attribute without accents or spaces."
+        )
+    conditions = assertion.find(_q(SAML, "Conditions"))
     subject = assertion.find(_q(SAML, "Subject"))
     confirmation = (
         subject.find(f"{_q(SAML, 'SubjectConfirmation')}/{_q(SAML, 'SubjectConfirmationData')}")
@@ -341,6 +310,11 @@ def decode_saml_response(data: str | bytes) -> Assertion:
         issue_instant=_instant(assertion.get("IssueInstant"), "IssueInstant", problems),
         attributes={name: values for name, values in attributes.items() if name not in _AWS_ATTRS},
         problems=tuple(problems),
+        conditions_not_on_or_after=_instant(
+            conditions.get("NotOnOrAfter") if conditions is not None else None,
+            "Conditions NotOnOrAfter",
+            problems,
+        ),
     )
 
 
@@ -350,5 +324,19 @@ def require_roles(assertion: Assertion) -> tuple[Role, ...]:
         return assertion.roles
     raise SamlError(
         "The assertion carries no usable AWS roles; ask your Entra admin to assign you an app "
-        "role of the form role-ARN,provider-ARN in the AWS enterprise app."
+        "role of the form role-ARN,provider-ARN in the AWS enterprise app (and to check that "
+        "the Role claim's source is user.assignedroles)."
+    )
+
+
+def require_redeemable(assertion: Assertion, now: datetime) -> None:
+    """Refuse, before any STS call, an assertion STS would refuse as expired."""
+    if not assertion.expired(now):
+        return
+    until = assertion.redeemable_until
+    assert until is not None
+    raise AssertionExpiredError(
+        f"The assertion expired at {until:%Y-%m-%d %H:%M:%S} UTC (STS redeems one only within "
+        "5 minutes of its IssueInstant and before its NotOnOrAfter); sign in again.",
+        "ExpiredTokenException",
     )

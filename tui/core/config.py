@@ -6,6 +6,7 @@ Every problem becomes one `ConfigError` sentence naming the file, the key and th
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import tomllib
@@ -16,13 +17,19 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
+from tui.core.durations import MAX_SECONDS, MIN_SECONDS
 from tui.core.errors import ConfigError
 from tui.core.files import atomic_write
-from tui.core.partitions import Partition, is_acs_url, is_region, partition_for_region
+from tui.core.partitions import (
+    ENTRA_CLOUDS,
+    Partition,
+    is_acs_url,
+    is_region,
+    partition_for_region,
+)
 from tui.core.roles import ROLE_ARN_RE, ROLE_NAME_RE, is_principal_arn
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "cmd", "dotenv")
-MIN_DURATION, MAX_DURATION = 900, 43200
 MAX_RENEW_BEFORE = 3600  # renewing earlier than an hour ahead would renew a 1 h session at once
 PROFILE_FIELDS = ("account", "role", "aws", "account_id")  # placeholders of profile_template
 
@@ -33,6 +40,7 @@ _TENANT_RE = re.compile(
     r"|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|common|organizations)$"
 )
 _ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
+_BROWSER_PROFILE_RE = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.@+=,-]{0,99}$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class Settings:
     driver: str = ""
     shell: str = ""
     timeout: int = 300
+    fetch_driver: bool = True  # fetch a matching chromedriver (Chrome for Testing) when none fits
     keymap: dict[str, str] = field(default_factory=dict)
     renew_before: int = 600  # seconds before expiry a session is renewed silently; 0: never
     profile_template: str = ""  # names `profiles` gives; "" is the default rule (aws_config.py)
@@ -76,6 +85,8 @@ class Account:
     federation_url: str = ""
     duration: int | None = None
     force_authn: bool = False
+    entra_cloud: str = "global"  # the tenant's Entra cloud: its login host, not the AWS partition
+    browser_profile: str = ""
     aliases: dict[str, str] = field(default_factory=dict)
     renew_before: int | None = None  # overrides settings.renew_before for this account
 
@@ -89,7 +100,7 @@ class Account:
 
     @property
     def effective_login_url(self) -> str:
-        return (self.login_url or self.partition.login_url).rstrip("/")
+        return (self.login_url or ENTRA_CLOUDS[self.entra_cloud]).rstrip("/")
 
     @property
     def effective_acs_url(self) -> str:
@@ -102,6 +113,25 @@ class Account:
     @property
     def effective_federation_url(self) -> str:
         return self.federation_url or self.partition.federation_url()
+
+    @property
+    def tenant_key(self) -> str:
+        """Entra's sign-in cookie belongs to a tenant at a login host: what one browser profile serves."""
+        host = (urlsplit(self.effective_login_url).netloc or "login").lower()
+        return f"{self.tenant_id.lower()}@{host}"
+
+    @property
+    def browser_profile_name(self) -> str:
+        """The browser profile this account signs in with: `browser_profile`, else its tenant's.
+
+        Shared by every account of the tenant, so Entra's "Stay signed in" cookie serves them all.
+        """
+        if self.browser_profile:
+            return self.browser_profile
+        name = "tenant-" + re.sub(r"[^A-Za-z0-9_.@+=,-]", "_", self.tenant_key)
+        if len(name) > 100:  # a long domain tenant: keep the folder name within the limit
+            name = name[:80] + "-" + hashlib.sha256(self.tenant_key.encode()).hexdigest()[:16]
+        return name
 
     def alias(self, account_id: str) -> str:
         return self.aliases.get(account_id, "")
@@ -128,6 +158,38 @@ class Config:
         hint = f"did you mean {close[0]!r}?" if close else f"configured: {', '.join(names)}."
         raise ConfigError(f"No account named {name!r} in {self.path}; {hint}")
 
+    def accounts_of(self, names: list[str]) -> list[Account]:
+        """The named accounts in the order given, or ConfigError naming every unknown one."""
+        unknown = [n for n in dict.fromkeys(names) if n not in {a.name for a in self.accounts}]
+        if len(unknown) == 1:
+            self.account(unknown[0])  # raises with its "did you mean" hint
+        if unknown:
+            raise ConfigError(
+                f"No accounts named {', '.join(repr(n) for n in unknown)} in {self.path}; "
+                f"configured: {', '.join(a.name for a in self.accounts) or 'none'}."
+            )
+        return [self.account(name) for name in dict.fromkeys(names)]
+
+    def select(self, names: list[str], *, every: bool = False, tenant: str = "") -> list[Account]:
+        """`login a b c` / `--all` / `--tenant ID`: the accounts meant, or one ConfigError."""
+        if names and (every or tenant):
+            raise ConfigError("Name accounts or use --all/--tenant, not both.")
+        if not (names or every or tenant):
+            raise ConfigError("Name the account(s) to sign in to, or use --all or --tenant ID.")
+        if names:
+            return self.accounts_of(names)
+        if not self.accounts:
+            self.account("")  # raises: the file has no [[accounts]]
+        if not tenant:
+            return list(self.accounts)
+        chosen = [a for a in self.accounts if a.tenant_id.lower() == tenant.strip().lower()]
+        if not chosen:
+            tenants = ", ".join(dict.fromkeys(a.tenant_id for a in self.accounts))
+            raise ConfigError(
+                f"No account of tenant {tenant!r} in {self.path}; its accounts' tenants: {tenants}."
+            )
+        return chosen
+
     def duration_for(self, account: Account) -> int:
         return account.duration or self.settings.duration
 
@@ -147,6 +209,7 @@ _SETTINGS_KEYS = {
     "driver": str,
     "shell": str,
     "timeout": int,
+    "fetch_driver": bool,
     "keymap": dict,
     "renew_before": int,
     "profile_template": str,
@@ -166,6 +229,8 @@ _ACCOUNT_KEYS = {
     "federation_url": str,
     "duration": int,
     "force_authn": bool,
+    "entra_cloud": str,
+    "browser_profile": str,
     "aliases": dict,
     "renew_before": int,
 }
@@ -214,10 +279,10 @@ class _Checker:
             )
 
     def duration(self, value: int, key: str, where: str) -> None:
-        if not MIN_DURATION <= value <= MAX_DURATION:
+        if not MIN_SECONDS <= value <= MAX_SECONDS:
             raise self.fail(
                 where,
-                f"{key!r} must be between {MIN_DURATION} and {MAX_DURATION} seconds, not {value}.",
+                f"{key!r} must be between {MIN_SECONDS} and {MAX_SECONDS} seconds, not {value}.",
             )
 
     def renew_before(self, value: int, where: str) -> None:
@@ -298,7 +363,7 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
             hint = {
                 "name": 'a short name such as "prod"',
                 "tenant_id": "your Entra tenant's ID (a GUID) or its domain",
-                "app_id_uri": "the Entra app's Identifier (Entity ID), e.g. https://signin.aws.amazon.com/saml#1",
+                "app_id_uri": "the Identifier (Entity ID) exactly as the Entra app shows it",
             }[required]
             raise check.fail(where, f"missing {required!r}; set it to {hint}.")
     values: dict[str, Any] = {
@@ -321,6 +386,21 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
         )
     values.setdefault("region", settings.region)
     check.region(values["region"], "region", where)
+    partition = partition_for_region(values["region"])
+    if not partition.can_sign_in:
+        raise check.fail(
+            where,
+            f"'region' {values['region']} is in the {partition.name} partition, whose SAML sign-in "
+            "host entra-aws does not know, so it cannot sign in there (`entra-aws decode` still "
+            "reads its roles); use a region of aws, aws-us-gov or aws-cn.",
+        )
+    cloud = values.get("entra_cloud", "global")
+    if cloud not in ENTRA_CLOUDS:
+        raise check.fail(
+            where,
+            f"'entra_cloud' must be one of {', '.join(ENTRA_CLOUDS)} (the tenant's Entra cloud, "
+            f"not the AWS partition), not {cloud!r}.",
+        )
     role = values.get("default_role", "")
     if role and not (ROLE_ARN_RE.match(role) or ROLE_NAME_RE.match(role)):
         raise check.fail(
@@ -335,13 +415,19 @@ def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checke
         )
     if values.get("profile") and not _PROFILE_RE.match(values["profile"]):
         raise check.fail(where, "'profile' may use letters, digits and _.@+=,- only.")
+    if values.get("browser_profile") and not _BROWSER_PROFILE_RE.match(values["browser_profile"]):
+        raise check.fail(
+            where,
+            "'browser_profile' may use letters, digits and _.@+=,- (up to 100), starting with a "
+            "letter or digit.",
+        )
     for key in ("login_url", "sts_endpoint", "federation_url", "acs_url"):
         if values.get(key):
             check.url(values[key], key, where)
     if values.get("acs_url") and not is_acs_url(values["acs_url"]):
         raise check.fail(
             where,
-            "'acs_url' must be an AWS sign-in SAML URL such as https://signin.aws.amazon.com/saml or https://eu-west-1.signin.aws.amazon.com/saml.",
+            "'acs_url' must be an AWS sign-in SAML URL such as https://signin.aws.amazon.com/saml, https://signin.aws.amazon.com/static/saml or https://eu-west-1.signin.aws.amazon.com/saml.",
         )
     if "duration" in values:
         check.duration(values["duration"], "duration", where)

@@ -11,11 +11,19 @@ import urllib.parse
 import urllib.request
 from urllib.parse import urlencode
 
+from tui.core.config import Account
 from tui.core.errors import EntraAwsError
 from tui.core.partitions import partition_for_region
 from tui.core.sessions import Session
 
 TIMEOUT = 10.0
+
+
+def federation_url_for(session: Session, account: Account | None) -> str:
+    """The account's federation URL (it may override it), else the session's partition's."""
+    if account is not None:
+        return account.effective_federation_url
+    return partition_for_region(session.region).federation_url()
 
 
 def destination_for(region: str) -> str:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from tui.core.errors import FileWriteError
 from tui.core.files import atomic_write, locked
 
-MIN_SECONDS, MAX_SECONDS = 900, 43200
+MIN_SECONDS, MAX_SECONDS = 900, 43200  # what STS accepts as DurationSeconds
 LADDER = (43200, 28800, 14400, 7200, 3600)
+PICKER_STEPS = (900, 3600, 7200, 14400, 28800, 43200)
 
 
 def fit_duration(requested: int, session_duration: int | None, remembered: int | None) -> int:
@@ -26,6 +28,22 @@ def fit_duration(requested: int, session_duration: int | None, remembered: int |
     if remembered:
         seconds = min(seconds, remembered)
     return max(MIN_SECONDS, min(MAX_SECONDS, seconds))
+
+
+def duration_choices(
+    session_duration: int | None, configured: int, limits: Sequence[int | None] = ()
+) -> tuple[list[int], int]:
+    """The duration picker's values and its default, for roles whose remembered limits are `limits`.
+
+    Nothing above SessionDuration; nothing above the largest remembered limit when every role has
+    one (STS would only step it down); the default is the configured duration within that cap.
+    """
+    known = [limit for limit in limits if limit]
+    remembered = max(known) if known and len(known) == len(limits) else None
+    cap = fit_duration(MAX_SECONDS, session_duration, remembered)
+    default = max(MIN_SECONDS, min(configured, cap))
+    values = {v for v in PICKER_STEPS if v <= cap} | {cap, default}
+    return sorted(values), default
 
 
 def next_lower(seconds: int) -> int | None:

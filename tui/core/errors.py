@@ -89,3 +89,7 @@ class CommandNotFound(EntraAwsError):
     """`exec` was given a command that does not exist (127, as a shell says it)."""
 
     exit_code = 127
+
+
+class RefreshBusy(BrowserError):
+    """Another caller held the tenant's refresh for longer than this one could wait."""

@@ -5,15 +5,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Every AWS partition an ARN may name (botocore's partitions.json): commercial, China, GovCloud,
+# the ISO partitions and the European Sovereign Cloud.
+ARN_PARTITIONS = (
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+)
+_PARTITION = "|".join(re.escape(name) for name in ARN_PARTITIONS)
+# ASCII classes only: Python's \w and \d also match other scripts' letters and digits, which IAM
+# and STS refuse. `\Z`, not `$`, so a trailing newline does not pass.
+_NAME_CHARS = r"A-Za-z0-9_+=,.@-"
 ROLE_ARN_RE = re.compile(
-    r"^arn:(?P<partition>aws|aws-us-gov|aws-cn):iam::(?P<account>\d{12}):role/"
-    r"(?P<path>(?:[\w+=,.@-]+/)*)(?P<name>[\w+=,.@-]{1,64})$"
+    rf"^arn:(?P<partition>{_PARTITION}):iam::(?P<account>[0-9]{{12}}):role/"
+    rf"(?P<path>(?:[{_NAME_CHARS}]+/)*)(?P<name>[{_NAME_CHARS}]{{1,64}})\Z"
 )
 PRINCIPAL_ARN_RE = re.compile(
-    r"^arn:(?P<partition>aws|aws-us-gov|aws-cn):iam::(?P<account>\d{12}):saml-provider/"
-    r"(?P<name>[\w.-]{1,128})$"
+    rf"^arn:(?P<partition>{_PARTITION}):iam::(?P<account>[0-9]{{12}}):saml-provider/"
+    r"(?P<name>[A-Za-z0-9_.-]{1,128})\Z"
 )
-ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+ROLE_NAME_RE = re.compile(rf"^[{_NAME_CHARS}]{{1,64}}\Z")
 
 
 @dataclass(frozen=True, order=True)
@@ -57,6 +73,11 @@ def pair_from_value(value: str) -> Role | None:
     if len(parts) != 2 or len(roles) != 1 or len(providers) != 1:
         return None
     return Role(roles[0], providers[0])
+
+
+def has_stray_comma(value: str) -> bool:
+    """A pair with an empty part (`role,provider,`): read anyway, but worth telling the admin."""
+    return any(not part.strip() for part in value.strip().split(","))
 
 
 def matching_roles(available: tuple[Role, ...], wanted: str) -> list[Role]:

@@ -5,25 +5,30 @@ Each step is a function so the TUI can run them in workers and show what happens
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.core.assertion import MAX_INPUT_BYTES, Assertion, decode_saml_response, require_roles
+from tui.core.assertion import Assertion, decode_saml_response, require_roles
 from tui.core.config import Account, Config
 from tui.core.credentials_file import write_profiles
 from tui.core.durations import DurationMemory
 from tui.core.errors import EncryptedAssertionError, EntraAwsError, FileWriteError, SamlError
 from tui.core.paths import state_dir
 from tui.core.roles import Role, is_role_arn, matching_roles
+from tui.core.saml_input import read_saml_source as read_saml_source  # its old home
 from tui.core.saml_request import build_authn_request
 from tui.core.sessions import Session, SessionStore
 from tui.core.sts import Assumed, StsGateway, warm_client
 from tui.core.timeutil import rfc3339, utcnow
+
+if TYPE_CHECKING:
+    from tui.core.browser.settings import Capture
 
 log = logging.getLogger("entra_aws.signin")
 
@@ -36,27 +41,6 @@ class Outcome:
     profile: str
     session: Session | None = None
     error: EntraAwsError | None = None
-
-
-def read_saml_source(source: str) -> bytes:
-    """The bytes of `--saml-file FILE|-` (stdin for `-`), capped before anything parses them."""
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read(MAX_INPUT_BYTES + 1)
-    except FileNotFoundError:
-        raise EntraAwsError(
-            f"No such file: {source}; pass the file holding the SAMLResponse, or - for stdin."
-        ) from None
-    except IsADirectoryError:
-        raise EntraAwsError(
-            f"{source} is a folder; pass the file holding the SAMLResponse."
-        ) from None
-    except OSError as exc:
-        raise EntraAwsError(f"Could not read {source}: {exc.strerror}.") from None
-    return data
 
 
 def decode_for_account(data: str | bytes, account: Account) -> Assertion:
@@ -100,29 +84,123 @@ class SignInRequest:
         return float(self.timeout or self.config.settings.timeout)
 
 
-def capture(request: SignInRequest) -> Assertion:
-    """Sign in through the browser and decode what Entra posted."""
+def legacy_profiles(config: Config, profile: str) -> list[str]:
+    """The per-account profiles of earlier versions that `profile` may carry over: the names of
+    the accounts that now share it."""
+    return [a.name for a in config.accounts if a.browser_profile_name == profile]
+
+
+def signed_in_before(config: Config, account: Account) -> bool:
+    """Whether the account's browser profile holds a sign-in, so headless may be silent."""
+    from tui.core import browser
+
+    profile = account.browser_profile_name
+    legacy = legacy_profiles(config, profile) or [account.name]
+    return browser.has_signed_in_before(profile, legacy)
+
+
+@dataclass(frozen=True)
+class Captured:
+    """One account's turn in a shared browser: its decoded assertion, or why there is none."""
+
+    account: Account
+    assertion: Assertion | None = None
+    error: EntraAwsError | None = None
+
+
+def _warm(accounts: Sequence[Account]) -> None:
+    """boto3 loads while the browser starts and the person signs in."""
+    for endpoint, region in dict.fromkeys((a.effective_sts_endpoint, a.region) for a in accounts):
+        threading.Thread(
+            target=warm_client, args=(endpoint, region), name="sts-warm", daemon=True
+        ).start()
+
+
+def capture_many(
+    accounts: Sequence[Account],
+    config: Config,
+    *,
+    headless: bool,
+    timeout: float | None = None,
+    cancel: threading.Event | None = None,
+    on_status: Callable[[str], None] | None = None,
+) -> Generator[Captured, None, None]:
+    """Sign in to several accounts with one browser per browser profile (so one per tenant),
+    yielding each account's `Captured` in the given order as soon as Entra has posted it.
+
+    An account's own failure (an AADSTS page, an unreadable assertion) is its `error` and the
+    others go on; a closed window, a timeout or a browser that cannot start ends its browser's
+    remaining accounts with that same error. Assume each assertion at once (it is redeemable for
+    minutes): the browser waits between yields.
+    """
     from tui.core import browser  # selenium is heavy: only load it when a browser is needed
 
-    account, settings = request.account, request.config.settings
-    warm = threading.Thread(
-        target=warm_client,
-        args=(account.effective_sts_endpoint, account.region),
-        name="sts-warm",
-        daemon=True,
+    seconds = float(timeout or config.settings.timeout)
+    settings = browser.BrowserSettings(
+        browser=config.settings.browser,
+        driver=config.settings.driver,
+        fetch_driver=config.settings.fetch_driver,
+        headless=headless,
+        timeout=seconds,
     )
-    warm.start()  # boto3 loads while the browser starts and the person signs in
-    authn = build_authn_request(account)
-    options = browser.BrowserSettings(
-        browser=settings.browser,
-        driver=settings.driver,
+    groups: dict[str, list[Account]] = {}
+    for account in accounts:
+        groups.setdefault(account.browser_profile_name, []).append(account)
+    order = {a.name: n for n, a in enumerate(accounts)}
+    _warm(accounts)
+    for profile, members in sorted(groups.items(), key=lambda g: order[g[1][0].name]):
+        by_name = {a.name: a for a in members}
+        visits = [browser.Visit(a.name, _url_of(a)) for a in members]
+        many = browser.sign_in_many(
+            visits,
+            profile,
+            settings,
+            cancel=cancel,
+            on_status=on_status,
+            legacy=legacy_profiles(config, profile),
+        )
+        done: set[str] = set()
+        try:
+            with contextlib.closing(many):
+                for name, outcome in many:
+                    done.add(name)
+                    yield _decoded(by_name[name], outcome)
+        except EntraAwsError as error:  # before any visit: no browser, or its profile is busy
+            for account in members:
+                if account.name not in done:
+                    yield Captured(account, error=error)
+
+
+def _url_of(account: Account) -> Callable[[], str]:
+    """Built when the account's turn comes: the AuthnRequest carries its IssueInstant."""
+    return lambda: build_authn_request(account).url
+
+
+def _decoded(account: Account, outcome: Capture | EntraAwsError) -> Captured:
+    if isinstance(outcome, EntraAwsError):
+        return Captured(account, error=outcome)
+    try:
+        return Captured(account, decode_for_account(outcome.saml_response, account))
+    except EntraAwsError as error:
+        return Captured(account, error=error)
+
+
+def capture(request: SignInRequest) -> Assertion:
+    """Sign in through the browser and decode what Entra posted."""
+    many = capture_many(
+        [request.account],
+        request.config,
         headless=request.headless,
         timeout=request.seconds,
+        cancel=request.cancel,
+        on_status=request.on_status,
     )
-    captured = browser.sign_in(
-        authn.url, account.name, options, cancel=request.cancel, on_status=request.on_status
-    )
-    return decode_for_account(captured.saml_response, account)
+    with contextlib.closing(many):
+        captured = next(many)
+    if captured.error is not None:
+        raise captured.error
+    assert captured.assertion is not None
+    return captured.assertion
 
 
 def _label(role: Role, account: Account) -> str:
@@ -187,7 +265,7 @@ def _session(
         access_key_id=creds.access_key_id,
         secret_access_key=creds.secret_access_key,
         session_token=creds.session_token,
-        expiration=creds.expiration,
+        expiration=creds.expiration.replace(microsecond=0),
         assumed_role_arn=assumed.assumed_role_arn,
         issued_at=now,
         subject=assertion.subject or "",
@@ -228,7 +306,7 @@ def assume_and_keep(
     )
     results = gateway.assume_many(assertion, roles, duration or config.duration_for(account))
     names = profile_names(account, roles, profile)
-    now = utcnow()
+    now = utcnow().replace(microsecond=0)  # whole seconds, as the store keeps them
     outcomes = [
         Outcome(r.role, names[r.role], _session(account, r, names[r.role], assertion, now))
         if r.ok

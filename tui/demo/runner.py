@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tui.core.config import Account, write_config
 from tui.core.paths import HOME_ENV, ensure_private_dir
@@ -102,7 +103,7 @@ def start_demo(home: Path | None = None, *, auto: bool = True) -> DemoEnvironmen
             shutil.rmtree(root, ignore_errors=True)
         raise
     idp.scenario.auto = auto
-    common = {
+    common: dict[str, Any] = {
         "tenant_id": DEMO_TENANT_ID,
         "username": USERNAME,
         "login_url": idp.url,

@@ -5,22 +5,25 @@ Everything shown is plain `Content`: messages may quote the IdP, so nothing is p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from tui.core.errors import EntraAwsError, EntraPageError
+from tui.core.errors import EntraAwsError, EntraPageError, SignInCancelled
 from tui.dialogs.copyable import CopyableDialog
+
+log = logging.getLogger("entra_aws.tui")
 
 # The Entra errors people meet most with AWS SAML apps, and what fixes them.
 AADSTS_FIXES = {
     "AADSTS50105": "Your admin has to assign you (or your group) to the AWS app in Entra.",
-    "AADSTS700016": "Check tenant_id and app_id_uri: app_id_uri must equal the app's Identifier, with its #N.",
+    "AADSTS700016": "Check tenant_id and app_id_uri: app_id_uri must equal the Identifier exactly as the Entra app shows it.",
     "AADSTS50011": "The app's Reply URL differs from acs_url; make them the same.",
     "AADSTS75011": "The sign-in method does not satisfy the app; sign in again with the method it asks for.",
     "AADSTS50076": "Multi-factor authentication is required: finish the sign-in in the visible browser.",
@@ -96,3 +99,13 @@ class ErrorDialog(CopyableDialog):
 
     def copy_label(self) -> str:
         return "the error"
+
+
+def show_failure(app: App[object], error: BaseException | None, title: str) -> None:
+    """Where every failed worker of the app ends: a toast for a cancel, else this dialog."""
+    if isinstance(error, SignInCancelled):
+        app.notify("Sign-in cancelled", markup=False)
+        return
+    if error is not None and not isinstance(error, EntraAwsError):
+        log.error("unexpected error in a worker (%s)", title, exc_info=error)
+    app.push_screen(ErrorDialog.from_error(error or RuntimeError(), title))

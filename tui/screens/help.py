@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -71,6 +71,17 @@ def binding_sections(app_class: type) -> list[tuple[str, list[BindingType]]]:
         ("Error dialog", list(ErrorDialog.BINDINGS)),
         ("Help", list(HelpScreen.BINDINGS)),
     ]
+
+
+def key_for(app: App[object], binding_id: str) -> str:
+    """The key that runs `binding_id` now (the keymap applied), shown as the footer shows it."""
+    keymap: Mapping[str, str] = getattr(app, "keymap", {})
+    for _, bindings in binding_sections(type(app)):
+        for item in bindings:
+            if isinstance(item, Binding) and item.id == binding_id:
+                key = keymap.get(binding_id, item.key).split(",")[0].strip()
+                return app.get_key_display(Binding(key, item.action))
+    return ""
 
 
 def binding_ids(app_class: type) -> set[str]:

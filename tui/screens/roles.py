@@ -20,23 +20,16 @@ from textual.widgets import Header, Label, Select, Static
 
 from tui.context import Context
 from tui.core.assertion import Assertion
-from tui.core.config import MAX_DURATION, MIN_DURATION, Account
+from tui.core.config import Account
+from tui.core.durations import DurationMemory, duration_choices
 from tui.core.roles import Role
+from tui.core.signin import durations_path
 from tui.core.timeutil import format_duration, format_remaining
 from tui.widgets.footer import Footer
 from tui.widgets.roles_table import RolesTable
 from tui.widgets.status_line import StatusLine
 
-CHOICES = (900, 3600, 7200, 14400, 28800, 43200)
 URGENT_SECONDS = 60
-
-
-def duration_options(session_duration: int | None, configured: int) -> tuple[list[int], int]:
-    """The picker's values (none above SessionDuration) and its default: min(config, SessionDuration)."""
-    cap = max(MIN_DURATION, min(MAX_DURATION, session_duration or MAX_DURATION))
-    default = max(MIN_DURATION, min(configured, cap))
-    values = {v for v in CHOICES if v <= cap} | {cap, default}
-    return sorted(values), default
 
 
 def who(assertion: Assertion) -> str:
@@ -91,8 +84,11 @@ class RolesScreen(Screen[Choice | None]):
         with Vertical(id="roles-pane") as pane:
             pane.border_title = f"Roles for {self.account.name}"
             yield RolesTable(self.account, self.assertion.roles, id="roles")
-        values, default = duration_options(
-            self.assertion.session_duration, self.ctx.config.duration_for(self.account)
+        memory = DurationMemory(durations_path())
+        values, default = duration_choices(
+            self.assertion.session_duration,
+            self.ctx.config.duration_for(self.account),
+            [memory.limit(role.role_arn) for role in self.assertion.roles],
         )
         with Horizontal(id="duration-row"):
             yield Label("Session length", id="duration-label")

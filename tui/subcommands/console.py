@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import webbrowser
 
-from tui.core.console import console_url
+from tui.core.console import console_url, federation_url_for
 from tui.core.errors import ConfigError, EntraAwsError
-from tui.core.partitions import partition_for_region
 from tui.core.sessions import SessionStore
 from tui.subcommands.common import config_from, pick_session, require_live, say
 
@@ -21,12 +20,7 @@ def run(args: argparse.Namespace) -> int:
     account = next(
         (a for a in (config.accounts if config else ()) if a.name == session.account), None
     )
-    federation = (
-        account.effective_federation_url
-        if account
-        else partition_for_region(session.region).federation_url()
-    )
-    url = console_url(session, federation)
+    url = console_url(session, federation_url_for(session, account))
     if args.print:
         print(url)
         return 0

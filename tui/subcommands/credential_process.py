@@ -1,8 +1,9 @@
 """`entra-aws credential-process ACCOUNT [--role ROLE]`: the AWS CLI/SDKs' credential_process.
 
 stdout carries only the documented JSON; stderr carries one sentence when something is wrong and
-never a secret. An expiring session is refreshed by a silent headless sign-in when the account's
-browser profile still holds Entra's "Stay signed in" cookie; otherwise we ask for a person.
+never a secret. An expiring session is refreshed by a silent headless sign-in when the tenant's
+browser profile still holds Entra's "Stay signed in" cookie; otherwise we ask for a person. Many
+calls at once share one refresh (`tui.core.refresh`): the others wait, then read its session.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import argparse
 
 from tui.core.config import Config
-from tui.core.errors import BrowserError, EntraAwsError, NeedsPerson, SessionError
+from tui.core.errors import BrowserError, NeedsPerson, SessionError
 from tui.core.exports import credential_process_json
+from tui.core.refresh import refresh_session
 from tui.core.sessions import Session, SessionStore
-from tui.core.signin import SignInRequest, assume_and_keep, capture, choose_roles
 from tui.subcommands.common import config_from, pick_session, say
 
 REFRESH_BEFORE = 15 * 60  # botocore refreshes at 15 minutes left; give it fresh credentials by then
@@ -37,14 +38,16 @@ def run(args: argparse.Namespace) -> int:
         return 0
     role = cached.role_arn if cached is not None else (args.role or account.default_role or None)
     try:
-        from tui.core import browser
-
-        if not browser.has_signed_in_before(account.name):
-            raise NeedsPerson("no signed-in browser profile yet")
         timeout = min(SILENT_TIMEOUT, config.settings.timeout)
-        assertion = capture(SignInRequest(account, config, headless=True, timeout=timeout))
-        roles = choose_roles(account, assertion, [role] if role else [], False)
-        kept = assume_and_keep(config, account, assertion, roles[:1], write=False, store=store)
+        fresh = refresh_session(
+            config,
+            account,
+            role,
+            fresh_for=REFRESH_BEFORE,
+            timeout=timeout,
+            store=store,
+            on_wait=lambda text: say(f"entra-aws: {text}"),
+        )
     except (NeedsPerson, BrowserError) as error:
         if cached is not None and cached.remaining() > 60:
             say(
@@ -60,8 +63,5 @@ def run(args: argparse.Namespace) -> int:
         raise SessionError(
             f"The session for {account.name} has expired and {reason}: run `entra-aws login {account.name}`."
         ) from None
-    if not kept.sessions:
-        outcome = kept.outcomes[0]
-        raise outcome.error or EntraAwsError(f"Could not assume {outcome.role.name}.")
-    print(credential_process_json(kept.sessions[0]))
+    print(credential_process_json(fresh))
     return 0

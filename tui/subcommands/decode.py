@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from tui.core.assertion import Assertion, decode_saml_response
 from tui.core.errors import ConfigError
-from tui.core.signin import read_saml_source
+from tui.core.saml_input import read_saml_source
 from tui.core.timeutil import format_duration, format_remaining, utcnow
 from tui.subcommands.common import config_from, printable, say
 

@@ -8,11 +8,12 @@ from tui.core.errors import EntraAwsError
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.subcommands.run_tui import available_themes, launch
+    from tui.subcommands.run_tui import available_themes, launch, require_terminal
 
     if args.theme == "?":
         print("\n".join(available_themes()))
         return 0
+    require_terminal()  # before the demo's servers start
     try:
         from tui.demo.runner import start_demo
     except ImportError:

@@ -82,9 +82,7 @@ def run_child(executable: str, command: list[str], env: dict[str, str]) -> int:
     try:
         child = subprocess.Popen([executable, *command[1:]], env=env)
     except OSError as exc:
-        raise CommandNotFound(
-            f"Could not run {printable(command[0])!r}: {exc.strerror}."
-        ) from None
+        raise CommandNotFound(f"Could not run {printable(command[0])!r}: {exc.strerror}.") from None
 
     def forward(signum: int, frame: FrameType | None) -> None:
         child.send_signal(signum)
@@ -127,7 +125,9 @@ def serve_and_run(config: Config, session: Session, command: list[str], port: in
 def run(args: argparse.Namespace) -> int:
     command = list(args.cmd)
     if not command:
-        raise EntraAwsError("Name the command to run after --, e.g. `entra-aws exec prod -- aws s3 ls`.")
+        raise EntraAwsError(
+            "Name the command to run after --, e.g. `entra-aws exec prod -- aws s3 ls`."
+        )
     nested = os.environ.get(EXEC_MARKER)
     if nested:
         raise EntraAwsError(
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     if os.name != "posix":
         return run_child(executable, command, env)
     try:
-        os.execve(executable, [command[0], *command[1:]], env)
+        os.execve(executable, [command[0], *command[1:]], env)  # noqa: S606 (exec replaces us: signals and the tty go straight to CMD)
     except OSError as exc:
         raise CommandNotFound(f"Could not run {printable(command[0])!r}: {exc.strerror}.") from None
     return 127  # not reached: execve replaced this process

@@ -7,15 +7,27 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.config import load_config
-from tui.core.errors import ConfigError
+from tui.core.errors import ConfigError, EntraAwsError
 from tui.core.paths import config_path, user_themes_dir
 
 if TYPE_CHECKING:
     from tui.app import EntraAwsApp
+
+
+def require_terminal() -> None:
+    """Without a terminal (cron, nohup, an IDE's run button) the app would spin unseen forever."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return
+    raise EntraAwsError(
+        "The full-screen app needs a terminal and none is attached (cron, nohup, an IDE's run "
+        "button?); run it in a terminal, or use the scriptable commands such as `entra-aws "
+        "login ACCOUNT`, `entra-aws sessions` and `entra-aws doctor` (`entra-aws --help` lists them)."
+    )
 
 
 def available_themes() -> list[str]:
@@ -55,6 +67,7 @@ def launch(
         print("\n".join(available_themes()))
         return 0
     app = prepare(config_path, theme=theme, demo=demo, headless=headless)
+    require_terminal()
     from tui.services import close_browsers
 
     try:

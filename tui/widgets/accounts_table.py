@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from tui.core.config import Account
 from tui.core.roles import ROLE_ARN_RE
+from tui.core.sessions import Session
 
 COLUMNS = (
     ("Account", "name"),
@@ -98,6 +101,18 @@ class AccountsTable(DataTable[str]):
         self._fill()
         return self.row_count
 
+    def show_sessions(self, sessions: Iterable[Session], now: datetime) -> None:
+        """Each account's last sign-in and live sessions, from what the store holds."""
+        last: dict[str, datetime] = {}
+        live: dict[str, int] = defaultdict(int)
+        for session in sessions:
+            issued, seen = session.issued_at, last.get(session.account)
+            if issued and (seen is None or issued > seen):
+                last[session.account] = issued
+            live[session.account] += not session.expired(now)
+        stats = {a.name: AccountStats(last.get(a.name), live[a.name]) for a in self.accounts}
+        self.update_stats(stats, now)
+
     def update_stats(self, stats: dict[str, AccountStats], now: datetime) -> None:
         """Rewrite the stats cells that changed (called on load and every tick)."""
         self._stats, self._now = stats, now
@@ -115,5 +130,5 @@ class AccountsTable(DataTable[str]):
     def highlighted_account(self) -> Account | None:
         if not self.row_count or self.cursor_row < 0:
             return None
-        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
         return next((a for a in self.accounts if a.name == key), None)

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from tui.core.sessions import Session
@@ -150,5 +151,5 @@ class SessionsTable(DataTable[Text]):
     def highlighted_session(self) -> Session | None:
         if not self.row_count or self.cursor_row < 0:
             return None
-        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
         return self.sessions.get(key or "")

@@ -30,6 +30,8 @@ _QUIT_SIGNALS = {0, -int(signal.SIGTERM), -int(signal.SIGINT), -getattr(signal, 
 
 
 class CaptureRun:
+    """Sign-ins on one started Chromium, one URL after another (`run` once per account)."""
+
     def __init__(
         self,
         browser: Browser,
@@ -42,6 +44,7 @@ class CaptureRun:
     ) -> None:
         self.browser = browser
         self.profile = profile
+        self.label = profile  # the account signing in now, for the "needs you" sentence
         self.settings = settings
         self.deadline = deadline
         self.cancel = cancel
@@ -51,24 +54,37 @@ class CaptureRun:
         self.interceptor: AcsInterceptor | None = None
         self.pages: Pages | None = None
         self.navigation: Pending | None = None
+        self.runs = 0
 
     def _on_event(self, method: str, params: dict[str, Any], session: str | None) -> None:
-        if method == "Fetch.requestPaused" and self.interceptor is not None:
-            self.interceptor.on_paused(params)
-            if self.interceptor.done.is_set():
+        interceptor, pages = self.interceptor, self.pages
+        if method == "Fetch.requestPaused" and interceptor is not None:
+            interceptor.on_paused(params)
+            if interceptor.done.is_set():
                 self.wake.set()
-        elif method.startswith("Target.") and self.pages is not None:
-            self.pages.on_event(method, params, session)
+        elif method.startswith("Target.") and pages is not None:
+            pages.on_event(method, params, session)
 
-    def run(self, url: str) -> Capture:
-        devtools = self.browser.connect(self._on_event, self.wake.set)
+    def run(self, url: str, *, label: str | None = None, deadline: float | None = None) -> Capture:
+        """One sign-in at `url`; later calls reuse the window (and so Entra's cookie)."""
+        if label is not None:
+            self.label = label
+        if deadline is not None:
+            self.deadline = deadline
+        first = self.runs == 0
+        self.runs += 1
+        devtools = self.browser.devtools
+        if first or devtools is None:
+            devtools = self.browser.connect(self._on_event, self.wake.set)
+        self.stop = threading.Event()
+        self.navigation = None
         self.interceptor = AcsInterceptor(devtools.send)
         self.pages = Pages(devtools.call, self.wake)
         watcher = threading.Thread(
             target=self.pages.watch, args=(self.stop,), name="entra-aws-pages", daemon=True
         )
         try:
-            self._open(url)
+            self._open(url, first)
             watcher.start()
             self.status(
                 "Signing in without a window…"
@@ -84,23 +100,28 @@ class CaptureRun:
             if watcher.is_alive():
                 watcher.join(timeout=2.0)
 
-    def _open(self, url: str) -> None:
+    def _open(self, url: str, first: bool) -> None:
         """Intercept first, then navigate: the POST can follow within milliseconds."""
         assert self.pages is not None and self.browser.devtools is not None
         devtools = self.browser.devtools
-        devtools.call("Fetch.enable", {"patterns": acs_patterns()})
-        devtools.call("Target.setDiscoverTargets", {"discover": True})
+        if first:
+            devtools.call("Fetch.enable", {"patterns": acs_patterns()})
+            devtools.call("Target.setDiscoverTargets", {"discover": True})
         for info in devtools.call("Target.getTargets").get("targetInfos", []):
             self.pages.on_event("Target.targetCreated", {"targetInfo": info}, None)
         target = self.pages.first_page()
         if target is None:
+            self._raise_if_gone()
+            if not first:
+                raise SignInCancelled("The browser window was closed before the sign-in finished.")
             raise BrowserError("Chromium opened no window to sign in with; try again.")
         attached = devtools.call("Target.attachToTarget", {"targetId": target, "flatten": True})
+        session = attached.get("sessionId")
+        if not first:  # the last account's page (an Entra error, say) must be gone before probes
+            devtools.call("Page.navigate", {"url": "about:blank"}, session_id=session)
         log.debug("opening %s", short_url(url))
         # Not waited for here: a slow IdP must not delay cancel, close or the timeout.
-        self.navigation = devtools.request(
-            "Page.navigate", {"url": url}, session_id=attached.get("sessionId")
-        )
+        self.navigation = devtools.request("Page.navigate", {"url": url}, session_id=session)
 
     def _wait(self) -> Capture:
         while True:
@@ -160,7 +181,7 @@ class CaptureRun:
 
     def _needs_person(self) -> NeedsPerson:
         return NeedsPerson(
-            f"This sign-in needs you: run `entra-aws login {self.profile}` without --headless."
+            f"This sign-in needs you: run `entra-aws login {self.label}` without --headless."
         )
 
     def _raise_if_gone(self) -> None:

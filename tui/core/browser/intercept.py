@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tui.core.browser.settings import Capture
-from tui.core.partitions import PARTITIONS, is_acs_url
+from tui.core.partitions import ACS_PATHS, PARTITIONS, is_acs_url
 
 log = logging.getLogger("entra_aws.browser")
 
@@ -36,7 +36,11 @@ def acs_patterns() -> list[dict[str, str]]:
         hosts += [domain, f"*.{domain}"]
         hosts += [f"{domain}.mcas.ms", f"*.{domain}.mcas.ms"]
         hosts += [f"{domain}.*.mcas.ms", f"*.{domain}.*.mcas.ms"]
-    return [{"urlPattern": f"https://{host}/saml*", "requestStage": "Request"} for host in hosts]
+    return [
+        {"urlPattern": f"https://{host}{path}*", "requestStage": "Request"}
+        for host in hosts
+        for path in ACS_PATHS
+    ]
 
 
 def short_url(url: str) -> str:

@@ -1,7 +1,8 @@
 """Finding Chrome/Chromium and chromedriver, and reading their versions (cached by file identity).
 
-Nothing here downloads anything: entra-aws must work offline and behind proxies, so it uses the
-browser and driver already on the machine and says exactly what to install when one is missing.
+The browser and driver already on the machine come first. Only when no driver of the browser's
+major version is there (and `fetch_driver` allows it) is one fetched (`fetch.py`); a `driver` the
+person set is never swapped for another.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.core.browser.install import install_command
@@ -158,16 +160,28 @@ def check_browser(settings: BrowserSettings) -> tuple[Path, Path]:
     return browser, driver
 
 
-def browser_and_driver(settings: BrowserSettings) -> tuple[Path, Path, int]:
-    """`check_browser`, plus the browser's major version (uc's `version_main`)."""
+def browser_and_driver(
+    settings: BrowserSettings, progress: Callable[[str], None] | None = None
+) -> tuple[Path, Path, int]:
+    """`check_browser`, plus the browser's major version (uc's `version_main`); a driver fetch
+    reports to `progress` (the sign-in's status line), else to stderr."""
     browser = find_browser(settings.browser)
-    driver = find_driver(settings.driver, browser)
-    browser_version, driver_version = version_of(browser), version_of(driver)
+    browser_version = version_of(browser)
     if not browser_version:
         raise BrowserError(
             f"{browser} did not report its version, so it does not look like Chrome or Chromium; "
             f"{install_command()}, or set `browser` under [settings] to Chrome's path."
         )
+    want = major(browser_version)
+    if settings.driver:  # the person chose this one: use it or say why not, never swap it
+        driver = find_driver(settings.driver, browser)
+        _check_match(browser, browser_version, driver)
+        return browser, driver, want
+    return browser, _usable_driver(settings, browser, browser_version, progress), want
+
+
+def _check_match(browser: Path, browser_version: str, driver: Path) -> None:
+    driver_version = version_of(driver)
     if not driver_version:
         raise BrowserError(
             f"{driver} did not report its version, so it does not look like chromedriver; "
@@ -179,4 +193,42 @@ def browser_and_driver(settings: BrowserSettings) -> tuple[Path, Path, int]:
             f"{driver_version}; install the chromedriver for version {major(browser_version)} "
             f"({install_command()}) or point `driver` under [settings] at a matching one."
         )
-    return browser, driver, major(browser_version)
+
+
+def _usable_driver(
+    settings: BrowserSettings,
+    browser: Path,
+    browser_version: str,
+    progress: Callable[[str], None] | None,
+) -> Path:
+    """A driver on this machine of the browser's major version, else one fetched for it."""
+    from tui.core.browser import fetch
+
+    want = major(browser_version)
+    try:
+        found: Path | None = find_driver("", browser)
+    except BrowserError:
+        found = None
+    if found is not None and major(version_of(found)) == want:
+        return found
+    cached = fetch.cached_driver(want)
+    if cached is not None:
+        return cached
+    if settings.fetch_driver:
+        try:
+            return fetch.fetch_driver(want, progress or fetch.say_on_stderr)
+        except BrowserError as error:
+            if found is None:
+                raise
+            why = str(error)
+            raise BrowserError(  # the mismatch is the problem; the failed fetch only the cure
+                f"{found} is ChromeDriver {version_of(found) or '(no version)'} but {browser} is "
+                f"{browser_version}, and fetching ChromeDriver {want} failed: "
+                f"{why[:1].lower()}{why[1:]}"
+            ) from None
+    if found is None:
+        raise BrowserError(
+            f"No chromedriver was found and fetch_driver = false; {fetch.manual_install(want)}."
+        )
+    _check_match(browser, browser_version, found)  # raises: the versions differ
+    return found

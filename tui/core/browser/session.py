@@ -1,12 +1,15 @@
-"""`sign_in`: the whole browser sign-in, from finding Chrome to a clean close; and `close_all`."""
+"""`sign_in` / `sign_in_many`: whole browser sign-ins, from finding Chrome to a clean close (one
+browser for several accounts of a tenant); and `close_all`."""
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tui.core.browser.driver_copy import prepared_driver
@@ -15,7 +18,14 @@ from tui.core.browser.locate import browser_and_driver
 from tui.core.browser.profile import profile_in_use
 from tui.core.browser.settings import BrowserSettings, Capture
 from tui.core.display import has_display
-from tui.core.errors import BrowserError, SignInCancelled
+from tui.core.errors import (
+    BrowserError,
+    EntraAwsError,
+    EntraPageError,
+    NeedsPerson,
+    SignInCancelled,
+    SignInTimeout,
+)
 
 if TYPE_CHECKING:
     from tui.core.browser.launch import Browser
@@ -66,6 +76,17 @@ def close_all() -> None:
             log.debug("close_all: %s", type(exc).__name__)
 
 
+@dataclass(frozen=True)
+class Visit:
+    """One account's turn in a shared browser: its label and its (freshly built) sign-in URL."""
+
+    label: str
+    url: Callable[[], str]
+
+
+Outcome = Capture | EntraAwsError
+
+
 def sign_in(
     url: str,
     profile: str,
@@ -73,9 +94,44 @@ def sign_in(
     *,
     cancel: threading.Event | None = None,
     on_status: Callable[[str], None] | None = None,
+    legacy: Sequence[str] = (),
 ) -> Capture:
-    """Open Chrome on Entra's sign-in `url` with the account's persistent `profile`, and return
-    what Entra posts to the AWS ACS (answered locally, never sent on), closing Chrome cleanly."""
+    """Open Chrome on Entra's sign-in `url` with the persistent `profile`, and return what Entra
+    posts to the AWS ACS (answered locally, never sent on), closing Chrome cleanly."""
+    visits = [Visit(profile, lambda: url)]
+    many = sign_in_many(
+        visits, profile, settings, cancel=cancel, on_status=on_status, legacy=legacy
+    )
+    with contextlib.closing(many):  # the browser closes here, not whenever the generator is freed
+        _, outcome = next(many)
+        if isinstance(outcome, EntraAwsError):
+            raise outcome
+        return outcome
+
+
+def _ends_the_browser(error: EntraAwsError) -> bool:
+    """After these the window is gone or nobody is there: the remaining accounts cannot go on."""
+    return isinstance(error, SignInCancelled | SignInTimeout | NeedsPerson) or (
+        isinstance(error, BrowserError) and not isinstance(error, EntraPageError)
+    )
+
+
+def sign_in_many(
+    visits: Sequence[Visit],
+    profile: str,
+    settings: BrowserSettings,
+    *,
+    cancel: threading.Event | None = None,
+    on_status: Callable[[str], None] | None = None,
+    legacy: Sequence[str] = (),
+) -> Generator[tuple[str, Outcome], None, None]:
+    """One Chrome on `profile` for several accounts, each visit's URL in turn in the same window.
+
+    Yields (label, Capture or the error) per visit, in order, as each finishes; an Entra error page
+    spoils only its own visit, while a closed window, a timeout or a crash ends the rest, each
+    with the same error. Each visit has the whole `settings.timeout` (launch included for the
+    first). The browser stays open between yields: hand each capture on quickly.
+    """
     from tui.core.browser.capture import CaptureRun  # selenium and uc load only when signing in
     from tui.core.browser.launch import launch
 
@@ -83,30 +139,51 @@ def sign_in(
     deadline = started + settings.timeout
     status = _reporter(on_status)
     if cancel is not None and cancel.is_set():
-        raise SignInCancelled("The sign-in was cancelled.")
+        yield from ((v.label, SignInCancelled("The sign-in was cancelled.")) for v in visits)
+        return
     if not settings.headless and not has_display():
         raise BrowserError(
             "There is no display to open the sign-in window on; sign in from a desktop "
             "session, or use --headless if this account has signed in before."
         )
-    browser_path, driver_path, version_main = browser_and_driver(settings)
+    # A chromedriver fetch says its progress where the sign-in's status goes (the TUI's status
+    # line swallows nothing), or on stderr when nobody listens.
+    browser_path, driver_path, version_main = browser_and_driver(
+        settings, status if on_status is not None else None
+    )
     driver = prepared_driver(driver_path, version_main)
     end_orphaned_drivers(driver.parent)
-    with profile_in_use(profile) as folder:
+    wait = max(0.0, deadline - time.monotonic())
+    with profile_in_use(profile, wait, legacy=legacy, on_wait=status) as folder:
         status("Starting the browser…")
         with _OPEN_LOCK:
             closings = _closings
         browser = launch(browser_path, driver, version_main, folder, settings.headless)
+        ended: EntraAwsError | None = None
         try:
             if not _track(browser, closings):
-                raise SignInCancelled("The sign-in was stopped because entra-aws is closing.")
-            signin = CaptureRun(
+                ended = SignInCancelled("The sign-in was stopped because entra-aws is closing.")
+            run = CaptureRun(
                 browser, profile, settings, deadline=deadline, cancel=cancel, status=status
             )
-            capture = signin.run(url)
+            for number, visit in enumerate(visits):
+                if ended is None and cancel is not None and cancel.is_set():
+                    ended = SignInCancelled("The sign-in was cancelled.")
+                if ended is not None:
+                    yield visit.label, ended
+                    continue
+                turn = deadline if number == 0 else time.monotonic() + settings.timeout
+                outcome: Outcome
+                try:
+                    outcome = run.run(visit.url(), label=visit.label, deadline=turn)
+                except EntraAwsError as error:
+                    outcome = error
+                    if _ends_the_browser(error):
+                        ended = error
+                log.debug("visit %d of %d done", number + 1, len(visits))
+                yield visit.label, outcome
         finally:
             browser.close()
             with _OPEN_LOCK:
                 _OPEN.discard(browser)
     log.debug("sign-in done in %.2f s", time.monotonic() - started)
-    return capture

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 class BrowserSettings:
     browser: str = ""  # Chrome/Chromium path or command name; "" = auto-detect
     driver: str = ""  # chromedriver path or command name; "" = auto-detect
+    fetch_driver: bool = True  # no usable driver found: fetch the matching one (Chrome for Testing)
     headless: bool = False
     timeout: float = 300.0  # the whole sign-in, launch to capture
     person_grace: float = 4.0  # headless: how long a sign-in form may sit unanswered

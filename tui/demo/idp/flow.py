@@ -62,6 +62,7 @@ class FlowEngine:
         self.silent_sign_ins = 0
         self.error_responses = 0
         self.pages: list[str] = []  # every page served, by name: a test's view of the journey
+        self.answered: list[str] = []  # pages a person answered (email, password, mfa, kmsi)
         self.last_mfa_number: int | None = None
         self._lock = threading.RLock()
         self._flows: dict[str, Flow] = {}
@@ -156,7 +157,7 @@ class FlowEngine:
             stage="password" if hint.casefold() == self.username.casefold() else "email",
             login=hint,
         )
-        session = self._sessions.find(cookies)
+        session = self._sessions.find(cookies, self.tenant_id.lower())
         if session is not None and not request.force_authn:
             flow.stage, flow.silent, flow.login = "done", True, session.username
             if scenario.error_code and not scenario.error_as_response:
@@ -190,11 +191,13 @@ class FlowEngine:
                 page = email_page(self._ctx(flow), value=value, error=UNKNOWN_USER)
                 return self._page("email", page)
             flow.stage, flow.login = "password", value
+            self.answered.append("email")
         elif flow.stage == "password":
             typed = (_first(form, "passwd") or "").encode("utf-8")
             if not secrets.compare_digest(typed, self.password.encode("utf-8")):
                 page = password_page(self._ctx(flow), login=flow.login, error=True)
                 return self._page("password", page)
+            self.answered.append("password")
             code = self.scenario.error_code
             if code and not self.scenario.error_as_response:
                 self._flows.pop(flow.token, None)
@@ -230,11 +233,13 @@ class FlowEngine:
     def _process_auth(self, flow: Flow) -> Reply:
         if flow.stage == "mfa" and self._approved(flow):
             flow.stage = "kmsi" if self.scenario.kmsi else "done"
+            self.answered.append("mfa")
         return self._show(flow)
 
     def _kmsi(self, flow: Flow, form: dict[str, list[str]]) -> Reply:
         if flow.stage == "kmsi":
             flow.stage, flow.persistent = "done", _first(form, "LoginOptions") == "1"
+            self.answered.append("kmsi")
         return self._show(flow)
 
     # -- pages -----------------------------------------------------------------------------
@@ -281,7 +286,7 @@ class FlowEngine:
         if flow.silent:
             self.silent_sign_ins += 1
             return hidden_form_reply(flow, saml, [])
-        cookies = self._sessions.start(self.username, flow.persistent)
+        cookies = self._sessions.start(self.username, flow.persistent, self.tenant_id.lower())
         return hidden_form_reply(flow, saml, cookies)
 
     def _error_for(self, flow: Flow, code: str) -> Reply:

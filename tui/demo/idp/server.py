@@ -2,7 +2,8 @@
 
 `LocalIdp` answers `GET /<tenant>/saml2?SAMLRequest=…` like login.microsoftonline.com: the same
 page sequence and element ids (email, password, number matching, "Stay signed in?"), the same
-AADSTS error pages, ESTSAUTH-like cookies for silent sign-in, and finally Entra's auto-posting
+AADSTS error pages, ESTSAUTH-like cookies for silent sign-in (a cookie belongs to the tenant:
+every app of the tenant signs in silently with it), and finally Entra's auto-posting
 form that sends a signed SAMLResponse to the real AWS ACS URL, which the client intercepts in the
 browser. The server keeps no request log: URLs and form bodies carry the assertion and password.
 
@@ -184,6 +185,16 @@ class LocalIdp(LoopbackService):
     def pages(self) -> list[str]:
         """Pages served in order: email, password, mfa, kmsi, hiddenform, error, hop-302, hop-js."""
         return self._engine.pages
+
+    @property
+    def answered(self) -> list[str]:
+        """Pages a person answered, in order (email, password, mfa, kmsi): "asked once" is one
+        sign-in's worth of these however many apps were signed in to."""
+        return self._engine.answered
+
+    @property
+    def pages_answered(self) -> int:
+        return len(self._engine.answered)
 
     @property
     def last_mfa_number(self) -> int | None:

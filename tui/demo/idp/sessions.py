@@ -21,6 +21,7 @@ PERSISTENT_LIFETIME = timedelta(days=90)
 class CookieSession:
     username: str
     persistent: bool
+    tenant: str = ""  # the directory signed in to: its cookie serves that tenant's apps only
 
 
 class Sessions:
@@ -32,17 +33,17 @@ class Sessions:
     def clear(self) -> None:
         self._table.clear()
 
-    def find(self, cookies: dict[str, str]) -> CookieSession | None:
+    def find(self, cookies: dict[str, str], tenant: str = "") -> CookieSession | None:
         for name in (PERSISTENT_COOKIE, SESSION_COOKIE):
             session = self._table.get(cookies.get(name, ""))
-            if session is not None:
+            if session is not None and session.tenant == tenant:
                 return session
         return None
 
-    def start(self, username: str, persistent: bool) -> list[str]:
+    def start(self, username: str, persistent: bool, tenant: str = "") -> list[str]:
         """A new session; its Set-Cookie values (ESTSAUTH, plus ESTSAUTHPERSISTENT if kept)."""
         token = secrets.token_urlsafe(32)
-        self._table[token] = CookieSession(username, persistent)
+        self._table[token] = CookieSession(username, persistent, tenant)
         cookies = [f"{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax"]
         if persistent:
             expires = format_datetime(datetime.now(UTC) + PERSISTENT_LIFETIME, usegmt=True)

@@ -250,9 +250,9 @@ class LocalSts(LoopbackService):
                     return aws_error(start_response, refusal)
                 if params.get("Action") == "AssumeRoleWithSAML":
                     return self._assume_role_with_saml(params, start_response)
-                refusal = self._check_credentials(environ)
-                if refusal is not None:
-                    return aws_error(start_response, refusal)
+                denied = self._check_credentials(environ)
+                if denied is not None:
+                    return aws_error(start_response, denied)
             except Exception as exc:  # never an HTML 500 with a traceback (it could quote a secret)
                 failure = f"Local STS failure ({type(exc).__name__})"
                 return aws_error(start_response, StsRefusal(500, "InternalFailure", failure))
@@ -317,9 +317,9 @@ class LocalSts(LoopbackService):
             region_name=partition_named(partition).default_region,
             role_session_name=grant.session_name,
             role_arn=grant.role_arn,
-            policy=None,
+            policy=None,  # type: ignore[arg-type]  # moto's hints say str; None is "no policy"
             duration=grant.duration,
-            external_id=None,
+            external_id=None,  # type: ignore[arg-type]
         )
         expiration = self.clock() + timedelta(seconds=grant.duration)
         session.expiration = expiration.replace(tzinfo=None)

@@ -1,0 +1,297 @@
+"""The sessions half of the main screen: the table, the store watch, the 1 s tick, the session keys.
+
+The store is read in a thread worker after the first frame and re-read whenever its stamp
+changes (the CLI or another entra-aws wrote it). The tick moves every countdown (cell updates,
+no rebuild) and raises the 10-minute and expiry toasts once per session. Copy, export, write
+and console act here; refresh needs a sign-in, so the pane asks its screen for one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
+
+from tui.clipboard import copy_text
+from tui.context import Context
+from tui.core.config import Account
+from tui.core.exports import shell_export
+from tui.core.sessions import Session, store_order
+from tui.core.timeutil import format_remaining
+from tui.dialogs.error import show_failure
+from tui.widgets.sessions_table import SessionsTable, SessionState
+
+ERROR_TITLES = {
+    "files": "Could not write the profile",
+    "console": "Could not open the AWS console",
+    "sessions": "Could not read the sessions",
+}
+
+
+class SessionAction(StrEnum):
+    """What a key (or a palette entry) does to one session."""
+
+    COPY = "copy_exports"
+    EXPORT = "export"
+    WRITE = "write_profile"
+    CONSOLE = "open_console"
+    REFRESH = "refresh_session"
+
+
+def label(session: Session) -> str:
+    return f"{session.account} {session.role_name}"
+
+
+class SessionsPane(Vertical):
+    """Posts `Changed` when what it shows or does changed, `Ticked` every second."""
+
+    @dataclass
+    class Changed(Message):
+        """Sessions were shown, or an activity started or ended."""
+
+    @dataclass
+    class Ticked(Message):
+        now: datetime
+
+    @dataclass
+    class RefreshWanted(Message):
+        """Refresh `session`: sign in to `account` again and assume the same role."""
+
+        account: Account
+        session: Session
+
+    @dataclass
+    class _Loaded(Message, bubble=False):
+        sessions: list[Session]
+        stamp: tuple[float, int] | None
+        warnings: list[str] = field(default_factory=list)
+
+    @dataclass
+    class _Done(Message, bubble=False):
+        text: str  # never a secret; toasted unless empty
+        severity: SeverityLevel = "information"
+
+    def __init__(self, ctx: Context, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ctx = ctx
+        self.activity: str | None = None
+        self.loaded = False
+        self._loading = False
+        self._stamp: tuple[float, int] | None = None
+        self._warned: set[str] = set()
+        self._expired: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        self.border_title = "Sessions"
+        yield SessionsTable(id="sessions")
+        yield Static("No sessions yet: sign in to an account with Enter.", id="no-sessions")
+
+    def on_mount(self) -> None:
+        self.table.alias_of = self.ctx.alias_for
+        self.reload()
+        self.set_interval(1, self.tick, name="countdown")
+
+    @property
+    def table(self) -> SessionsTable:
+        return self.query_one("#sessions", SessionsTable)
+
+    @property
+    def sessions(self) -> list[Session]:
+        return list(self.table.sessions.values())
+
+    @property
+    def highlighted(self) -> Session | None:
+        return self.table.highlighted_session
+
+    def status(self) -> str | None:
+        """What the pane is busy with, for the status line (None: nothing)."""
+        if self.activity:
+            return f"{self.activity}…"
+        return None if self.loaded else "Loading sessions…"
+
+    def live_count(self, now: datetime) -> int:
+        return sum(not s.expired(now) for s in self.table.sessions.values())
+
+    # The store.
+
+    def reload(self) -> None:
+        self._loading = True
+        self._load_worker()
+
+    @work(thread=True, exclusive=True, group="sessions", exit_on_error=False)
+    def _load_worker(self) -> None:
+        store = self.ctx.store
+        stamp = store.stamp()
+        sessions = store.load()
+        warnings, store.warnings = list(store.warnings), []
+        self.post_message(self._Loaded(sessions, stamp, warnings))
+
+    def on_sessions_pane__loaded(self, message: _Loaded) -> None:
+        shown = self.loaded and message.sessions == self.sessions
+        self._loading, self.loaded, self._stamp = False, True, message.stamp
+        if shown:  # show_kept put exactly these up already: no rebuild
+            self.post_message(self.Changed())
+        else:
+            self.show(message.sessions)
+        for warning in message.warnings:
+            self.notify(warning, severity="warning", markup=False)
+
+    def show_kept(self, kept: Sequence[Session]) -> None:
+        """Show sessions just assumed at once; the store re-read that follows only confirms."""
+        merged = {**self.table.sessions, **{s.key: s for s in kept}}
+        self.show(sorted(merged.values(), key=store_order))
+
+    def show(self, sessions: Sequence[Session]) -> None:
+        table = self.table
+        table.show(sessions, self.ctx.now())
+        self.query_one("#no-sessions").display = not sessions
+        self.border_title = f"Sessions ({len(sessions)})"
+        for session in sessions:
+            self._announce(session, table.states[session.key], observed=False)
+        self.post_message(self.Changed())
+
+    def tick(self) -> None:
+        now = self.ctx.now()
+        changed = self.table.tick(now)
+        for session, state in changed:
+            self._announce(session, state, observed=True)
+        self.post_message(self.Ticked(now))
+        if changed:
+            self.post_message(self.Changed())
+        if not self._loading and self.ctx.store.stamp() != self._stamp:
+            self.reload()
+
+    def _announce(self, session: Session, state: SessionState, *, observed: bool) -> None:
+        """One toast at 10 minutes left and one at expiry, per session (until it is renewed)."""
+        key = session.key
+        if state is SessionState.OK:
+            self._warned.discard(key)
+            self._expired.discard(key)
+        elif state is SessionState.WARNING and key not in self._warned:
+            self._warned.add(key)
+            left = format_remaining(session.remaining(self.ctx.now()))
+            self.notify(
+                f"{label(session)} expires in {left}; press r to refresh it.",
+                title="Session expiring",
+                severity="warning",
+                markup=False,
+            )
+        elif state is SessionState.EXPIRED and key not in self._expired:
+            self._expired.add(key)
+            self._warned.add(key)
+            if observed:
+                self.notify(
+                    f"{label(session)} has expired; press r to sign in again.",
+                    title="Session expired",
+                    severity="error",
+                    markup=False,
+                )
+
+    # What the keys do.
+
+    def allows(self, action: SessionAction, session: Session | None) -> bool:
+        """Whether `action` makes sense for `session` now (refresh: see the screen)."""
+        if session is None:
+            return False
+        if action is SessionAction.REFRESH:
+            return self.ctx.account_for(session) is not None
+        return not session.expired(self.ctx.now())
+
+    def perform(self, action: SessionAction, session: Session) -> None:
+        match action:
+            case SessionAction.COPY:
+                self.copy_exports(session)
+            case SessionAction.EXPORT:
+                self.open_export(session)
+            case SessionAction.WRITE:
+                self._write_worker(session)
+            case SessionAction.CONSOLE:
+                self.open_console(session)
+            case SessionAction.REFRESH:
+                self.refresh_session(session)
+
+    def copy_exports(self, session: Session) -> None:
+        shell = self.ctx.config.settings.export_shell
+        try:
+            text = shell_export(session, shell)
+        except ValueError as exc:
+            self.notify(f"Cannot export for {shell}: {exc}.", severity="error", markup=False)
+            return
+        copy_text(self.app, text, f"{shell} exports")
+
+    def open_export(self, session: Session) -> None:
+        from tui.dialogs.export import ExportDialog
+
+        self.app.push_screen(ExportDialog(session, self.ctx.config.settings.export_shell))
+
+    def open_console(self, session: Session) -> None:
+        self._busy(f"Getting a console sign-in URL for {label(session)}")
+        self._console_worker(session)
+
+    def refresh_session(self, session: Session) -> None:
+        account = self.ctx.account_for(session)
+        if account is None:
+            self.notify(
+                f"{session.account} is no longer in the config, so it cannot be refreshed.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.post_message(self.RefreshWanted(account, session))
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _export_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        session = self.highlighted
+        if self.allows(SessionAction.EXPORT, session) and session is not None:
+            self.open_export(session)
+
+    def _busy(self, activity: str | None) -> None:
+        self.activity = activity
+        self.post_message(self.Changed())
+
+    @work(thread=True, group="files", exit_on_error=False)
+    def _write_worker(self, session: Session) -> None:
+        from tui.core.credentials_file import write_profiles
+
+        path = self.ctx.config.settings.credentials_file
+        write_profiles(path, {session.profile: session})
+        self.post_message(self._Done(f"Wrote profile {session.profile} to {path}"))
+
+    @work(thread=True, exclusive=True, group="console", exit_on_error=False)
+    def _console_worker(self, session: Session) -> None:
+        from tui.core.console import console_url, federation_url_for
+
+        url = console_url(session, federation_url_for(session, self.ctx.account_for(session)))
+        if self.ctx.display:
+            self.app.call_from_thread(self.app.open_url, url)
+            self.post_message(
+                self._Done(f"Opened the AWS console for {label(session)} in your browser")
+            )
+        else:
+            what = f"the console sign-in URL for {label(session)}"
+            note = "it works for 15 minutes"
+            self.app.call_from_thread(copy_text, self.app, url, what, note)
+            self.post_message(self._Done(""))
+
+    def on_sessions_pane__done(self, message: _Done) -> None:
+        self._busy(None)
+        if message.text:
+            self.notify(message.text, severity=message.severity, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        event.stop()
+        if event.state is WorkerState.ERROR:
+            if event.worker.group == "sessions":
+                self._loading = False
+            self._busy(None)
+            show_failure(self.app, event.worker.error, ERROR_TITLES[event.worker.group])
