@@ -9,9 +9,10 @@ The lock is held across the sign-in, the assume and the save, so a waiter never 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tui.core.config import Account, Config
@@ -45,28 +46,14 @@ def fresh_session(
     return found[0] if len(found) == 1 else None
 
 
-def refresh_session(
-    config: Config,
-    account: Account,
-    role: str | None = None,
-    *,
-    fresh_for: float = 0.0,
-    headless: bool = True,
-    timeout: float | None = None,
-    store: SessionStore | None = None,
-    write: bool = False,
-    on_wait: Callable[[str], None] | None = None,
-    on_status: Callable[[str], None] | None = None,
-) -> Session:
-    """A session of `account` for `role` with more than `fresh_for` seconds left: the one another
-    caller just refreshed, or a new sign-in (headless: silent, else NeedsPerson) under the tenant's
-    refresh lock. Waits at most `timeout` seconds in all (the config's `timeout` when None);
-    `on_wait` hears once that this caller is queueing behind another."""
+@contextlib.contextmanager
+def tenant_lock(
+    account: Account, seconds: float, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the refresh lock of `account`'s browser profile, waiting at most `seconds` for
+    another caller; `on_wait` hears once when this caller queues."""
     from filelock import FileLock, Timeout
 
-    store = store or SessionStore()
-    seconds = float(timeout or config.settings.timeout)
-    started = time.monotonic()
     lock = FileLock(refresh_lock_path(account), mode=0o600)
     try:
         lock.acquire(timeout=min(QUIET_WAIT, seconds))
@@ -84,6 +71,32 @@ def refresh_session(
                 f"{account.tenant_id} for over {round(seconds, 1):g} s; try again once it finishes."
             ) from None
     try:
+        yield
+    finally:
+        lock.release()
+
+
+def refresh_session(
+    config: Config,
+    account: Account,
+    role: str | None = None,
+    *,
+    fresh_for: float = 0.0,
+    headless: bool = True,
+    timeout: float | None = None,
+    store: SessionStore | None = None,
+    write: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+    on_status: Callable[[str], None] | None = None,
+) -> Session:
+    """A session of `account` for `role` with more than `fresh_for` seconds left: the one another
+    caller just refreshed, or a new sign-in (headless: silent, else NeedsPerson) under the tenant's
+    refresh lock. Waits at most `timeout` seconds in all (the config's `timeout` when None);
+    `on_wait` hears once that this caller is queueing behind another."""
+    store = store or SessionStore()
+    seconds = float(timeout or config.settings.timeout)
+    started = time.monotonic()
+    with tenant_lock(account, seconds, on_wait):
         found = fresh_session(store, account, role, fresh_for)
         if found is not None:
             log.debug("%s was refreshed by another caller", account.name)
@@ -99,5 +112,3 @@ def refresh_session(
             outcome = kept.outcomes[0]
             raise outcome.error or EntraAwsError(f"Could not assume {outcome.role.name}.")
         return kept.sessions[0]
-    finally:
-        lock.release()

@@ -1,28 +1,28 @@
-"""Renewal: which sessions are near enough to expiry to renew, and renewing one silently.
+"""Renewal: which sessions are near enough to expiry to renew, and renewing them silently.
 
-A renewal is a headless sign-in on the account's browser profile (silent while Entra's "Stay
+A renewal is a headless sign-in on the tenant's browser profile (silent while Entra's "Stay
 signed in" cookie lives) and the same role assumed again for the same duration. The app, `exec`
-and `exec --server` all renew through `renew`; `due_for_renewal` is the one rule for "when".
+and `exec --server` all renew through `renew_all`; `due_for_renewal` is the one rule for "when".
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from tui.core.config import Config
+from tui.core.assertion import Assertion
+from tui.core.config import Account, Config
 from tui.core.errors import EntraAwsError, NeedsPerson
-from tui.core.files import locked
-from tui.core.paths import state_dir
+from tui.core.refresh import tenant_lock
 from tui.core.sessions import Session, SessionStore
 from tui.core.timeutil import utcnow
 
 log = logging.getLogger("entra_aws.renewal")
 SILENT_TIMEOUT = 60.0  # a silent sign-in takes ~1.5 s; past a minute a person is needed
-# A renewal waits for another process renewing the same account (one browser per profile).
+# A renewal waits this long for another caller refreshing the same tenant (one browser each).
 LOCK_WAIT = SILENT_TIMEOUT + 30
 
 
@@ -61,47 +61,85 @@ def due_for_renewal(
     return due
 
 
-def _lock_path(account: str) -> Path:
-    return state_dir() / f"renew-{account}"
+@dataclass(frozen=True)
+class Renewal:
+    """What became of one session asked to be renewed: its fresh successor, or why there is none."""
+
+    old: Session
+    fresh: Session | None = None
+    error: EntraAwsError | None = None
 
 
-def renew(
+def renew_all(
     config: Config,
-    session: Session,
+    sessions: Sequence[Session],
     *,
     store: SessionStore | None = None,
     write: bool = False,
     cancel: threading.Event | None = None,
-    timeout: float | None = None,
-) -> Session:
-    """Renew `session` by a silent headless sign-in and the same role and duration; return the
-    new session (also saved in the store, and written to its credentials-file profile if `write`).
+) -> list[Renewal]:
+    """Renew `sessions` by silent headless sign-ins, one browser per tenant profile, each session
+    re-assumed with its own role, duration and profile; one `Renewal` per session, in order.
 
-    Callers renewing the same account wait for each other; whoever comes second gets the session
-    the first one made. Raises NeedsPerson when the browser profile cannot sign in silently, and
-    any other EntraAwsError (BrowserError, StsError, SamlError) as the sign-in or STS reported it.
+    Each tenant's renewal runs under its refresh lock (core.refresh), so the app, `exec --server`
+    and `credential-process` never sign in twice at once; a session another caller renewed while
+    we waited is taken from the store. A profile that cannot sign in silently is NeedsPerson.
     """
-    from tui.core import browser
-    from tui.core.signin import SignInRequest, assume_and_keep, capture, choose_roles
+    from tui.core.signin import capture_many, signed_in_before
 
-    account = config.account(session.account)
     store = store or SessionStore()
-    with locked(_lock_path(account.name), timeout=LOCK_WAIT):
-        current = next((s for s in store.find(account.name, session.role_arn)), None)
-        if (
-            current is not None
-            and current.expiration > session.expiration
-            and not due_for_renewal([current], config)
-        ):
-            return current  # renewed by another caller while we waited
-        if not browser.has_signed_in_before(account.name):
-            raise NeedsPerson(
-                f"{account.name} has not signed in on this machine yet; "
-                f"run `entra-aws login {account.name}`."
-            )
-        seconds = min(timeout or SILENT_TIMEOUT, float(config.settings.timeout))
-        request = SignInRequest(account, config, headless=True, timeout=seconds, cancel=cancel)
-        assertion = capture(request)
+    results: dict[str, Renewal] = {}
+    groups: dict[str, list[tuple[Account, Session]]] = {}
+    for session in sessions:
+        try:
+            account = config.account(session.account)
+        except EntraAwsError as error:
+            results[session.key] = Renewal(session, error=error)
+            continue
+        groups.setdefault(account.browser_profile_name, []).append((account, session))
+    for members in groups.values():
+        with tenant_lock(members[0][0], LOCK_WAIT):
+            stored = {s.key: s for s in store.load()}
+            pending: list[tuple[Account, Session]] = []
+            for account, session in members:
+                current = stored.get(session.key)
+                newer = current is not None and current.expiration > session.expiration
+                if current is not None and newer and not due_for_renewal([current], config):
+                    results[session.key] = Renewal(session, current)  # renewed meanwhile
+                    continue
+                if signed_in_before(config, account):
+                    pending.append((account, session))
+                else:
+                    results[session.key] = Renewal(session, error=_needs_person(account))
+            accounts = list({a.name: a for a, _ in pending}.values())
+            seconds = min(SILENT_TIMEOUT, float(config.settings.timeout))
+            for captured in capture_many(
+                accounts, config, headless=True, timeout=seconds, cancel=cancel
+            ):
+                for account, session in pending:
+                    if account.name != captured.account.name:
+                        continue
+                    if captured.assertion is None:
+                        results[session.key] = Renewal(session, error=captured.error)
+                        continue
+                    results[session.key] = _reassume(
+                        config, account, session, captured.assertion, store, write
+                    )
+    return [results[s.key] for s in sessions]
+
+
+def _reassume(
+    config: Config,
+    account: Account,
+    session: Session,
+    assertion: Assertion,
+    store: SessionStore,
+    write: bool,
+) -> Renewal:
+    """The same role again, for the same duration and under the same profile name."""
+    from tui.core.signin import assume_and_keep, choose_roles
+
+    try:
         roles = choose_roles(account, assertion, [session.role_arn], False)
         kept = assume_and_keep(
             config,
@@ -113,10 +151,34 @@ def renew(
             write=write,
             store=store,
         )
-    if not kept.sessions:
-        error = kept.outcomes[0].error
-        raise error or EntraAwsError(f"Could not assume {session.role_name} again.")
-    return kept.sessions[0]
+    except EntraAwsError as error:
+        return Renewal(session, error=error)
+    if kept.sessions:
+        return Renewal(session, kept.sessions[0])
+    failure = kept.outcomes[0].error or EntraAwsError(f"Could not assume {session.role_name}.")
+    return Renewal(session, error=failure)
+
+
+def _needs_person(account: Account) -> NeedsPerson:
+    return NeedsPerson(
+        f"{account.name} has not signed in on this machine yet; "
+        f"run `entra-aws login {account.name}`."
+    )
+
+
+def renew(
+    config: Config,
+    session: Session,
+    *,
+    store: SessionStore | None = None,
+    write: bool = False,
+    cancel: threading.Event | None = None,
+) -> Session:
+    """Renew one session (see `renew_all`); raises the EntraAwsError that stopped it."""
+    (renewal,) = renew_all(config, [session], store=store, write=write, cancel=cancel)
+    if renewal.fresh is None:
+        raise renewal.error or EntraAwsError(f"Could not renew {session.role_name}.")
+    return renewal.fresh
 
 
 RETRY_AFTER = 60.0  # after a failed renewal that may pass (network, STS), try again this much later
