@@ -24,7 +24,7 @@ from tui.core.sessions import SessionStore
 from tui.core.timeutil import utcnow
 from tui.providers import EntraCommands
 from tui.screens.main import MainScreen
-from tui.services import Clock, Signer, browser_signer, signed_in_before
+from tui.services import Clock, Renewer, Signer, browser_signer, signed_in_before, silent_renewer
 from tui.settings_state import UiState, load_ui_state, pick_theme, save_ui_state
 from tui.themes import DEFAULT_THEME, builtin_themes_dir, load_themes
 
@@ -51,6 +51,7 @@ class EntraAwsApp(App[int]):
         headless: bool | None = None,
         clock: Clock = utcnow,
         signer: Signer | None = None,
+        renewer: Renewer | None = None,
         store: SessionStore | None = None,
         signed_in_before: Callable[[str], bool] = signed_in_before,
         display: bool | None = None,
@@ -61,6 +62,7 @@ class EntraAwsApp(App[int]):
             clock=clock,
             store=store or SessionStore(),
             signer=signer or browser_signer,
+            renewer=renewer or silent_renewer,
             signed_in_before=signed_in_before,
             demo=demo,
             headless=headless,

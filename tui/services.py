@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.core.assertion import Assertion
+    from tui.core.config import Config
+    from tui.core.renewal import Renewal
+    from tui.core.sessions import Session, SessionStore
     from tui.core.signin import SignInRequest
 
 Clock = Callable[[], datetime]
@@ -27,6 +30,17 @@ def browser_signer(request: SignInRequest) -> Assertion:
     from tui.core.signin import capture
 
     return capture(request)
+
+
+Renewer = Callable[["Config", list["Session"], "SessionStore"], list["Renewal"]]
+"""Renews sessions silently, one browser per tenant (`tui.core.renewal.renew_all`)."""
+
+
+def silent_renewer(config: Config, sessions: list[Session], store: SessionStore) -> list[Renewal]:
+    """The real renewal; it writes the profiles too, as the app's sign-ins do."""
+    from tui.core.renewal import renew_all
+
+    return renew_all(config, sessions, store=store, write=True)
 
 
 def signed_in_before(account_name: str) -> bool:

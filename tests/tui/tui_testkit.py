@@ -5,7 +5,7 @@ and a signer that returns a signed assertion instead of opening a browser.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,9 +14,10 @@ from typing import Any
 from tui.app import EntraAwsApp
 from tui.core.assertion import Assertion
 from tui.core.config import Account, Config, Settings
-from tui.core.errors import SignInCancelled
+from tui.core.errors import EntraAwsError, SignInCancelled
+from tui.core.renewal import Renewal, renew_all
 from tui.core.sessions import Session, SessionStore
-from tui.core.signin import SignInRequest, decode_for_account
+from tui.core.signin import Captured, SignInRequest, decode_for_account
 
 TENANT = "6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 PROD_ID, DEV_ID = "111111111111", "222222222222"
@@ -48,6 +49,7 @@ def config(
 ) -> Config:
     """A Config as load_config would make it; `shell_name` is settings.shell."""
     settings.setdefault("credentials_file", tmp / "aws" / "credentials")
+    settings.setdefault("renew_before", 0)  # renewal is off unless a test is about it
     settings["shell"] = shell_name
     return Config(path=tmp / "config.toml", settings=Settings(**settings), accounts=tuple(accounts))
 
@@ -118,6 +120,25 @@ class FakeSigner:
         if self.errors:
             raise self.errors.pop(0)
         return self.make(account)
+
+
+def renewer_from(
+    signer: FakeSigner,
+) -> Callable[[Config, list[Session], SessionStore], list[Renewal]]:
+    """The app's real renewal (tenant lock, store re-read, same role and duration through the
+    local STS) with `signer` in place of the headless browser."""
+
+    def renew(config: Config, sessions: list[Session], store: SessionStore) -> list[Renewal]:
+        def captures(accounts: Sequence[Account]) -> Iterator[Captured]:
+            for acct in accounts:
+                try:
+                    yield Captured(acct, signer(SignInRequest(acct, config, headless=True)))
+                except EntraAwsError as error:
+                    yield Captured(acct, error=error)
+
+        return renew_all(config, sessions, store=store, write=True, captures=captures)
+
+    return renew
 
 
 def saml_maker(

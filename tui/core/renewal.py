@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from tui.core.assertion import Assertion
 from tui.core.config import Account, Config
 from tui.core.errors import EntraAwsError, NeedsPerson
-from tui.core.refresh import tenant_lock
 from tui.core.sessions import Session, SessionStore
 from tui.core.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tui.core.assertion import Assertion
+    from tui.core.signin import Captured
 
 log = logging.getLogger("entra_aws.renewal")
 SILENT_TIMEOUT = 60.0  # a silent sign-in takes ~1.5 s; past a minute a person is needed
@@ -70,6 +73,28 @@ class Renewal:
     error: EntraAwsError | None = None
 
 
+Captures = Callable[[Sequence[Account]], Iterable["Captured"]]
+"""Signs in to accounts silently, yielding each one's `Captured` (the browser, in `renew_all`)."""
+
+
+def silent_captures(config: Config, cancel: threading.Event | None = None) -> Captures:
+    """Headless sign-ins, one browser per tenant profile; a profile that never signed in is
+    NeedsPerson at once, with no browser started for it."""
+    from tui.core.signin import Captured, capture_many, signed_in_before
+
+    def captures(accounts: Sequence[Account]) -> Iterator[Captured]:
+        ready = []
+        for account in accounts:
+            if signed_in_before(config, account):
+                ready.append(account)
+            else:
+                yield Captured(account, error=_needs_person(account))
+        seconds = min(SILENT_TIMEOUT, float(config.settings.timeout))
+        yield from capture_many(ready, config, headless=True, timeout=seconds, cancel=cancel)
+
+    return captures
+
+
 def renew_all(
     config: Config,
     sessions: Sequence[Session],
@@ -77,6 +102,7 @@ def renew_all(
     store: SessionStore | None = None,
     write: bool = False,
     cancel: threading.Event | None = None,
+    captures: Captures | None = None,
 ) -> list[Renewal]:
     """Renew `sessions` by silent headless sign-ins, one browser per tenant profile, each session
     re-assumed with its own role, duration and profile; one `Renewal` per session, in order.
@@ -84,10 +110,12 @@ def renew_all(
     Each tenant's renewal runs under its refresh lock (core.refresh), so the app, `exec --server`
     and `credential-process` never sign in twice at once; a session another caller renewed while
     we waited is taken from the store. A profile that cannot sign in silently is NeedsPerson.
+    `captures` replaces the browser (tests).
     """
-    from tui.core.signin import capture_many, signed_in_before
+    from tui.core.refresh import tenant_lock  # the sign-in code loads only when renewing
 
     store = store or SessionStore()
+    sign_in = captures or silent_captures(config, cancel)
     results: dict[str, Renewal] = {}
     groups: dict[str, list[tuple[Account, Session]]] = {}
     for session in sessions:
@@ -98,34 +126,46 @@ def renew_all(
             continue
         groups.setdefault(account.browser_profile_name, []).append((account, session))
     for members in groups.values():
-        with tenant_lock(members[0][0], LOCK_WAIT):
-            stored = {s.key: s for s in store.load()}
-            pending: list[tuple[Account, Session]] = []
-            for account, session in members:
-                current = stored.get(session.key)
-                newer = current is not None and current.expiration > session.expiration
-                if current is not None and newer and not due_for_renewal([current], config):
-                    results[session.key] = Renewal(session, current)  # renewed meanwhile
-                    continue
-                if signed_in_before(config, account):
-                    pending.append((account, session))
-                else:
-                    results[session.key] = Renewal(session, error=_needs_person(account))
-            accounts = list({a.name: a for a, _ in pending}.values())
-            seconds = min(SILENT_TIMEOUT, float(config.settings.timeout))
-            for captured in capture_many(
-                accounts, config, headless=True, timeout=seconds, cancel=cancel
-            ):
-                for account, session in pending:
-                    if account.name != captured.account.name:
-                        continue
-                    if captured.assertion is None:
-                        results[session.key] = Renewal(session, error=captured.error)
-                        continue
-                    results[session.key] = _reassume(
-                        config, account, session, captured.assertion, store, write
-                    )
-    return [results[s.key] for s in sessions]
+        try:
+            with tenant_lock(members[0][0], LOCK_WAIT):
+                results.update(_renew_tenant(config, members, store, write, sign_in))
+        except EntraAwsError as error:  # RefreshBusy: another caller held it too long
+            results.update({s.key: Renewal(s, error=error) for _, s in members})
+    missing = EntraAwsError("The sign-in ended before this account's turn.")
+    return [results.get(s.key) or Renewal(s, error=missing) for s in sessions]
+
+
+def _renew_tenant(
+    config: Config,
+    members: list[tuple[Account, Session]],
+    store: SessionStore,
+    write: bool,
+    sign_in: Captures,
+) -> dict[str, Renewal]:
+    """One tenant's sessions, under its lock: what another caller renewed meanwhile is taken
+    from the store, the rest signed in once per account and re-assumed."""
+    results: dict[str, Renewal] = {}
+    stored = {s.key: s for s in store.load()}
+    pending: list[tuple[Account, Session]] = []
+    for account, session in members:
+        current = stored.get(session.key)
+        newer = current is not None and current.expiration > session.expiration
+        if current is not None and newer and not due_for_renewal([current], config):
+            results[session.key] = Renewal(session, current)
+        else:
+            pending.append((account, session))
+    accounts = list({a.name: a for a, _ in pending}.values())
+    for captured in sign_in(accounts):
+        for account, session in pending:
+            if account.name != captured.account.name:
+                continue
+            if captured.assertion is None:
+                results[session.key] = Renewal(session, error=captured.error)
+            else:
+                results[session.key] = _reassume(
+                    config, account, session, captured.assertion, store, write
+                )
+    return results
 
 
 def _reassume(

@@ -4,13 +4,18 @@ The store is read in a thread worker after the first frame and re-read whenever 
 changes (the CLI or another entra-aws wrote it). The tick moves every countdown (cell updates,
 no rebuild) and raises the 10-minute and expiry toasts once per session. Copy, export, write
 and console act here; refresh needs a sign-in, so the pane asks its screen for one.
+
+Renewal: every few ticks the pane asks core which sessions are within their `renew_before` and
+renews them in a thread worker (one silent browser per tenant). A session whose tenant needs a
+person says "sign-in needed" once and is left alone until it is signed in again; any other
+failure is retried a minute later, told once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from textual import on, work
@@ -24,7 +29,9 @@ from textual.worker import Worker, WorkerState
 from tui.clipboard import copy_text
 from tui.context import Context
 from tui.core.config import Account
+from tui.core.errors import EntraAwsError, NeedsPerson
 from tui.core.exports import shell_export
+from tui.core.renewal import Renewal, due_for_renewal, renewal_window
 from tui.core.sessions import Session, store_order
 from tui.core.timeutil import format_remaining
 from tui.dialogs.error import show_failure
@@ -34,7 +41,11 @@ ERROR_TITLES = {
     "files": "Could not write the profile",
     "console": "Could not open the AWS console",
     "sessions": "Could not read the sessions",
+    "renewal": "Could not renew the sessions",
 }
+RENEW_EVERY = 5  # ticks between looks for sessions due for renewal
+RETRY_AFTER = timedelta(minutes=1)  # after a renewal failure that may pass (network, STS)
+RENEWING, SIGN_IN_NEEDED = "renewing…", "sign-in needed"
 
 
 class SessionAction(StrEnum):
@@ -76,6 +87,10 @@ class SessionsPane(Vertical):
         warnings: list[str] = field(default_factory=list)
 
     @dataclass
+    class _Renewed(Message, bubble=False):
+        renewals: list[Renewal]
+
+    @dataclass
     class _Done(Message, bubble=False):
         text: str  # never a secret; toasted unless empty
         severity: SeverityLevel = "information"
@@ -89,6 +104,12 @@ class SessionsPane(Vertical):
         self._stamp: tuple[float, int] | None = None
         self._warned: set[str] = set()
         self._expired: set[str] = set()
+        self._ticks = 0
+        self.renewing: set[str] = set()
+        # Sessions left alone, by key, with the expiry they had: a new sign-in replaces them.
+        self._needs_person: dict[str, datetime] = {}
+        self._retry_at: dict[str, datetime] = {}
+        self._told: set[str] = set()  # renewal failures already toasted
 
     def compose(self) -> ComposeResult:
         self.border_title = "Sessions"
@@ -116,6 +137,9 @@ class SessionsPane(Vertical):
         """What the pane is busy with, for the status line (None: nothing)."""
         if self.activity:
             return f"{self.activity}…"
+        if self.renewing:
+            count = len(self.renewing)
+            return f"Renewing {count} session{'s' * (count != 1)} silently…"
         return None if self.loaded else "Loading sessions…"
 
     def live_count(self, now: datetime) -> int:
@@ -153,6 +177,11 @@ class SessionsPane(Vertical):
     def show(self, sessions: Sequence[Session]) -> None:
         table = self.table
         table.show(sessions, self.ctx.now())
+        for key, expiration in list(self._needs_person.items()):
+            current = table.sessions.get(key)
+            if current is None or current.expiration != expiration:  # signed in again
+                del self._needs_person[key]
+                table.set_note(key, None)
         self.query_one("#no-sessions").display = not sessions
         self.border_title = f"Sessions ({len(sessions)})"
         for session in sessions:
@@ -169,6 +198,84 @@ class SessionsPane(Vertical):
             self.post_message(self.Changed())
         if not self._loading and self.ctx.store.stamp() != self._stamp:
             self.reload()
+        self._ticks += 1
+        if self._ticks % RENEW_EVERY == 1:
+            self.renew_due(now)
+
+    # Renewal.
+
+    def renew_due(self, now: datetime) -> None:
+        """Start renewing the sessions within their `renew_before` that nobody is renewing."""
+        if not self.loaded:
+            return
+        due = [
+            s
+            for s in due_for_renewal(self.sessions, self.ctx.config, now)
+            if s.key not in self.renewing
+            and self._needs_person.get(s.key) != s.expiration
+            and self._retry_at.get(s.key, now) <= now
+        ]
+        if due:
+            for session in due:
+                self.renewing.add(session.key)
+                self.table.set_note(session.key, RENEWING)
+            self._renew_worker(due)
+            self.post_message(self.Changed())
+
+    @work(thread=True, group="renewal", exit_on_error=False)
+    def _renew_worker(self, sessions: list[Session]) -> None:
+        try:
+            renewals = self.ctx.renewer(self.ctx.config, sessions, self.ctx.store)
+        except EntraAwsError as error:  # e.g. another caller held the tenant's refresh too long
+            renewals = [Renewal(s, error=error) for s in sessions]
+        except Exception:
+            # A bug: no row stays "renewing…"; the worker's error dialog tells the rest.
+            failed = EntraAwsError("the renewal failed unexpectedly")
+            self.post_message(self._Renewed([Renewal(s, error=failed) for s in sessions]))
+            raise
+        self.post_message(self._Renewed(renewals))
+
+    def on_sessions_pane__renewed(self, message: _Renewed) -> None:
+        now = self.ctx.now()
+        fresh: list[Session] = []
+        needs_person: list[Session] = []
+        for renewal in message.renewals:
+            key = renewal.old.key
+            self.renewing.discard(key)
+            self.table.set_note(key, None)
+            if renewal.fresh is not None:
+                fresh.append(renewal.fresh)
+                self._retry_at.pop(key, None)
+                self._told.discard(key)
+            elif isinstance(renewal.error, NeedsPerson):
+                self._needs_person[key] = renewal.old.expiration
+                self.table.set_note(key, SIGN_IN_NEEDED)
+                needs_person.append(renewal.old)
+            else:
+                self._retry_at[key] = now + RETRY_AFTER
+                if key not in self._told:
+                    self._told.add(key)
+                    self.notify(
+                        f"Could not renew {label(renewal.old)}: {renewal.error}",
+                        title="Renewal failed",
+                        severity="warning",
+                        markup=False,
+                    )
+        if needs_person:
+            from tui.screens.help import key_for
+
+            names = ", ".join(label(s) for s in needs_person)
+            press = key_for(self.app, "refresh-session") or "r"
+            self.notify(
+                f"{names}: sign-in needed; press {press} on the row to sign in.",
+                title="Renewal",
+                severity="warning",
+                markup=False,
+            )
+        if fresh:
+            self.show_kept(fresh)
+        else:
+            self.post_message(self.Changed())
 
     def _announce(self, session: Session, state: SessionState, *, observed: bool) -> None:
         """One toast at 10 minutes left and one at expiry, per session (until it is renewed)."""
@@ -178,6 +285,8 @@ class SessionsPane(Vertical):
             self._expired.discard(key)
         elif state is SessionState.WARNING and key not in self._warned:
             self._warned.add(key)
+            if renewal_window(self.ctx.config, session) > 0:
+                return  # renewal is on its way; it says so if it needs a person
             left = format_remaining(session.remaining(self.ctx.now()))
             self.notify(
                 f"{label(session)} expires in {left}; press r to refresh it.",

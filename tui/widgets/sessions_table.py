@@ -66,6 +66,7 @@ class SessionsTable(DataTable[Text]):
         )
         self.sessions: dict[str, Session] = {}
         self.states: dict[str, SessionState] = {}
+        self.notes: dict[str, str] = {}  # what the State cell says instead ("renewing…")
         self.alias_of: Callable[[Session], str] = lambda session: ""
         self._now: datetime | None = None
 
@@ -96,8 +97,22 @@ class SessionsTable(DataTable[Text]):
             self._cell(session.profile, plain),
             self._cell(f"{session.expiration.astimezone():%H:%M}", plain),
             self._cell(self._left(session, now), self._live_style(state)),
-            self._cell(state.value, self._style(state)),
+            self._state_cell(session.key, state),
         ]
+
+    def _state_cell(self, key: str, state: SessionState) -> Text:
+        note = self.notes.get(key)
+        return self._cell(note or state.value, self._style(state))
+
+    def set_note(self, key: str, note: str | None) -> None:
+        """Show `note` in the session's State cell until it is cleared (None)."""
+        if note is None:
+            self.notes.pop(key, None)
+        else:
+            self.notes[key] = note
+        if key in self.sessions and self._now is not None:
+            state = state_of(self.sessions[key].remaining(self._now))
+            self.update_cell(key, "state", self._state_cell(key, state), update_width=True)
 
     @staticmethod
     def _left(session: Session, now: datetime) -> str:
@@ -134,7 +149,7 @@ class SessionsTable(DataTable[Text]):
                 if state is SessionState.EXPIRED:
                     self._restyle_row(session, now)
                 else:
-                    self.update_cell(key, "state", self._cell(state.value, self._style(state)))
+                    self.update_cell(key, "state", self._state_cell(key, state))
         return changed
 
     def _restyle_row(self, session: Session, now: datetime) -> None:
