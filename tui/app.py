@@ -24,7 +24,16 @@ from tui.core.sessions import SessionStore
 from tui.core.timeutil import utcnow
 from tui.providers import EntraCommands
 from tui.screens.main import MainScreen
-from tui.services import Clock, Renewer, Signer, browser_signer, signed_in_before, silent_renewer
+from tui.services import (
+    Clock,
+    ManySigner,
+    Renewer,
+    Signer,
+    browser_many,
+    browser_signer,
+    signed_in_before,
+    silent_renewer,
+)
 from tui.settings_state import UiState, load_ui_state, pick_theme, save_ui_state
 from tui.themes import DEFAULT_THEME, builtin_themes_dir, load_themes
 
@@ -51,6 +60,7 @@ class EntraAwsApp(App[int]):
         headless: bool | None = None,
         clock: Clock = utcnow,
         signer: Signer | None = None,
+        many_signer: ManySigner | None = None,
         renewer: Renewer | None = None,
         store: SessionStore | None = None,
         signed_in_before: Callable[[str], bool] = signed_in_before,
@@ -62,6 +72,7 @@ class EntraAwsApp(App[int]):
             clock=clock,
             store=store or SessionStore(),
             signer=signer or browser_signer,
+            many_signer=many_signer or browser_many,
             renewer=renewer or silent_renewer,
             signed_in_before=signed_in_before,
             demo=demo,

@@ -14,7 +14,16 @@ from tui.core.config import Account, Config
 from tui.core.display import has_display
 from tui.core.sessions import Session, SessionStore
 from tui.core.timeutil import utcnow
-from tui.services import Clock, Renewer, Signer, browser_signer, signed_in_before, silent_renewer
+from tui.services import (
+    Clock,
+    ManySigner,
+    Renewer,
+    Signer,
+    browser_many,
+    browser_signer,
+    signed_in_before,
+    silent_renewer,
+)
 
 
 @dataclass
@@ -23,6 +32,7 @@ class Context:
     clock: Clock = utcnow
     store: SessionStore = field(default_factory=SessionStore)
     signer: Signer = browser_signer
+    many_signer: ManySigner = browser_many
     renewer: Renewer = silent_renewer
     signed_in_before: Callable[[str], bool] = signed_in_before
     demo: bool = False

@@ -7,7 +7,7 @@ Every function may block, so the screens call them from thread workers.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tui.core.config import Config
     from tui.core.renewal import Renewal
     from tui.core.sessions import Session, SessionStore
-    from tui.core.signin import SignInRequest
+    from tui.core.signin import Captured, SignInRequest
 
 Clock = Callable[[], datetime]
 
@@ -41,6 +41,25 @@ def silent_renewer(config: Config, sessions: list[Session], store: SessionStore)
     from tui.core.renewal import renew_all
 
     return renew_all(config, sessions, store=store, write=True)
+
+
+ManySigner = Callable[[Sequence["SignInRequest"]], Iterable["Captured"]]
+"""Signs in to several accounts in one browser per tenant, yielding each one's `Captured` in
+order (`tui.core.signin.capture_many`); the requests share headless, timeout and cancel."""
+
+
+def browser_many(requests: Sequence[SignInRequest]) -> Iterator[Captured]:
+    from tui.core.signin import capture_many
+
+    first = requests[0]
+    yield from capture_many(
+        [r.account for r in requests],
+        first.config,
+        headless=first.headless,
+        timeout=first.seconds,
+        cancel=first.cancel,
+        on_status=first.on_status,
+    )
 
 
 def signed_in_before(account_name: str) -> bool:

@@ -122,6 +122,22 @@ class FakeSigner:
         return self.make(account)
 
 
+@dataclass
+class FakeManySigner:
+    """Several accounts in one "browser" (a launch counted per call), each through `signer`."""
+
+    signer: FakeSigner
+    launches: list[list[str]] = field(default_factory=list)  # the accounts of each launch
+
+    def __call__(self, requests: Sequence[SignInRequest]) -> Iterator[Captured]:
+        self.launches.append([r.account.name for r in requests])
+        for request in requests:
+            try:
+                yield Captured(request.account, self.signer(request))
+            except EntraAwsError as error:
+                yield Captured(request.account, error=error)
+
+
 def renewer_from(
     signer: FakeSigner,
 ) -> Callable[[Config, list[Session], SessionStore], list[Renewal]]:

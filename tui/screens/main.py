@@ -7,6 +7,7 @@ goes back to the controller, what was assumed goes to the sessions pane.
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -48,6 +49,7 @@ class MainScreen(Screen[None]):
     def __init__(self, ctx: Context) -> None:
         super().__init__()
         self.ctx = ctx
+        self._roles_waiting: deque[tuple[Account, Assertion]] = deque()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,6 +101,13 @@ class MainScreen(Screen[None]):
             return
         live = self.sessions.live_count(moment)
         count = len(self.ctx.config.accounts)
+        marked = len(self.accounts_table.marked) if self.accounts_table else 0
+        if marked:
+            self.status.say(
+                f"{marked} account{'s' * (marked != 1)} marked · Enter signs in to "
+                f"{'them' if marked > 1 else 'it'} in one browser · Space unmarks"
+            )
+            return
         self.status.say(
             f"{count} account{'s' * (count != 1)} · {live} live session{'s' * (live != 1)} · Enter signs in · F1 help"
         )
@@ -123,10 +132,16 @@ class MainScreen(Screen[None]):
         return True
 
     def action_sign_in(self) -> None:
+        """The marked accounts (one browser), else the highlighted one."""
         table = self.accounts_table
-        account = table.highlighted_account if table else None
-        if account is not None:
-            self.sign_in(account)
+        if table is None:
+            return
+        marked = table.marked_accounts
+        if marked:
+            table.clear_marks()
+            self.signin.start_many(marked)
+        elif table.highlighted_account is not None:
+            self.sign_in(table.highlighted_account)
 
     def sign_in(self, account: Account) -> None:
         self.signin.start(account)
@@ -191,15 +206,33 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
         self.show_status()
 
+    @on(AccountsTable.Marked)
+    def _marked(self) -> None:
+        self.show_status()
+
     @on(SignInController.Captured)
     def _captured(self, message: SignInController.Captured) -> None:
         # The roles first: this screen's keys then change while it is hidden, for free.
         self.show_roles(message.account, message.assertion)
 
     def show_roles(self, account: Account, assertion: Assertion) -> None:
-        from tui.screens.roles import RolesScreen
+        """The roles screen, or in line behind the one showing (several accounts at once)."""
+        self._roles_waiting.append((account, assertion))
+        if len(self._roles_waiting) == 1:
+            self._show_next_roles()
 
-        self.app.push_screen(RolesScreen(self.ctx, account, assertion), callback=self.signin.assume)
+    def _show_next_roles(self) -> None:
+        from tui.screens.roles import Choice, RolesScreen
+
+        account, assertion = self._roles_waiting[0]
+
+        def picked(choice: Choice | None) -> None:
+            self._roles_waiting.popleft()
+            self.signin.assume(choice)
+            if self._roles_waiting:
+                self._show_next_roles()
+
+        self.app.push_screen(RolesScreen(self.ctx, account, assertion), callback=picked)
 
     @on(SignInController.RolesAssumed)
     def _assumed(self, message: SignInController.RolesAssumed) -> None:

@@ -1,4 +1,7 @@
-"""The configured accounts: one keyed row each, narrowed by the filter, with live session stats."""
+"""The configured accounts: one keyed row each, narrowed by the filter, with live session stats.
+
+Space marks accounts, so one Enter signs in to all of them in one browser (`Marked` tells the
+screen how many are marked)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.core.config import Account
@@ -66,12 +70,27 @@ class AccountsTable(DataTable[str]):
             tooltip="Sign in to the highlighted account in the browser",
             id="sign-in",
         ),
+        Binding(
+            "space",
+            "toggle_mark",
+            "Mark",
+            tooltip="Mark or unmark the account; Enter then signs in to every marked one",
+            id="mark-account",
+        ),
     ]
+    MARK = "✓ "
+
+    @dataclass
+    class Marked(Message):
+        """The marked accounts changed."""
+
+        names: list[str]
 
     def __init__(self, accounts: Sequence[Account], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.accounts = list(accounts)
         self.needle = ""
+        self.marked: list[str] = []  # names, in the order they were marked
         self._stats: dict[str, AccountStats] = {}
         self._now: datetime | None = None
 
@@ -84,7 +103,8 @@ class AccountsTable(DataTable[str]):
         stats = self._stats.get(account.name, AccountStats())
         last = format_when(stats.last_sign_in, self._now) if self._now else "…"
         where = f"{account.partition.name} / {account.region}"
-        return (account.name, aws_accounts(account), where, last, str(stats.live or "—"))
+        name = f"{self.MARK}{account.name}" if account.name in self.marked else account.name
+        return (name, aws_accounts(account), where, last, str(stats.live or "—"))
 
     def _fill(self) -> None:
         current = self.highlighted_account
@@ -94,6 +114,32 @@ class AccountsTable(DataTable[str]):
                 self.add_row(*self._cells(account), key=account.name)
         if current is not None and current.name in self.rows:
             self.move_cursor(row=self.get_row_index(current.name))
+
+    @property
+    def marked_accounts(self) -> list[Account]:
+        by_name = {a.name: a for a in self.accounts}
+        return [by_name[name] for name in self.marked]
+
+    def action_toggle_mark(self) -> None:
+        account = self.highlighted_account
+        if account is None:
+            return
+        if account.name in self.marked:
+            self.marked.remove(account.name)
+        else:
+            self.marked.append(account.name)
+        self.update_cell(account.name, "name", self._cells(account)[0], update_width=True)
+        self.post_message(self.Marked(list(self.marked)))
+        if self.cursor_row < self.row_count - 1:
+            self.move_cursor(row=self.cursor_row + 1)  # as in a file manager: mark and move on
+
+    def clear_marks(self) -> None:
+        names, self.marked = self.marked, []
+        for name in names:
+            if name in self.rows:
+                account = next(a for a in self.accounts if a.name == name)
+                self.update_cell(name, "name", self._cells(account)[0], update_width=True)
+        self.post_message(self.Marked([]))
 
     def apply_filter(self, needle: str) -> int:
         """Show only accounts matching every word of `needle`; return how many are shown."""

@@ -8,6 +8,7 @@ visible window when there is a display to show it on. Esc cancels through `cance
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.context import Context
 from tui.core.config import Account
-from tui.core.errors import NeedsPerson, SamlError
+from tui.core.errors import EntraAwsError, NeedsPerson, SamlError
 from tui.core.sessions import Session
 from tui.core.timeutil import format_duration, format_remaining
 from tui.dialogs.error import show_failure
@@ -112,6 +113,20 @@ class SignInController(Widget):
         self.post_message(self.Changed())
         self._sign_in_worker(account, self.signin.cancel, refresh)
 
+    def start_many(self, accounts: Sequence[Account]) -> None:
+        """Sign in to several accounts in one browser per tenant: an account with a
+        default_role gets its session at once, the others' roles come as `Captured`."""
+        if len(accounts) == 1:
+            self.start(accounts[0])
+            return
+        if self.signin is not None:
+            self.start(accounts[0])  # says what is in the way
+            return
+        names = ", ".join(a.name for a in accounts)
+        self.signin = SignInState(names, threading.Event())
+        self.post_message(self.Changed())
+        self._sign_in_many_worker(list(accounts), self.signin.cancel)
+
     def on_unmount(self) -> None:
         self.cancel()  # a browser left waiting would hold the profile lock until its timeout
 
@@ -164,6 +179,66 @@ class SignInController(Widget):
             store=self.ctx.store,
         )
         self.post_message(self.RolesAssumed(account.name, kept, refreshed=True))
+
+    @work(thread=True, exclusive=True, group="signin", exit_on_error=False)
+    def _sign_in_many_worker(self, accounts: list[Account], cancel: threading.Event) -> None:
+        headless = all(self.ctx.first_headless(a) for a in accounts)
+        label = self.signin.account if self.signin else ""
+        failed = self._capture_many(accounts, cancel, headless, label)
+        if headless and self.ctx.display and not self.ctx.demo and not cancel.is_set():
+            again = [a for a, error in failed if isinstance(error, NeedsPerson)]
+            if again:  # the cookie is gone for these: one visible window for all of them
+                failed = [(a, e) for a, e in failed if a not in again]
+                failed += self._capture_many(again, cancel, False, label, NEEDS_YOU)
+        if failed:
+            lines = "\n".join(f"{a.name}: {error}" for a, error in failed)
+            raise EntraAwsError(
+                f"{len(failed)} of {len(accounts)} accounts did not sign in.\n{lines}"
+            )
+
+    def _capture_many(
+        self,
+        accounts: list[Account],
+        cancel: threading.Event,
+        headless: bool,
+        label: str,
+        status: str | None = None,
+    ) -> list[tuple[Account, EntraAwsError]]:
+        """One browser for `accounts`; each capture goes on at once (default role: assumed here,
+        else its roles screen); returns the accounts that failed and why."""
+        from tui.core.signin import SignInRequest, assume_and_keep, choose_roles
+
+        timeout = float(self.ctx.config.settings.timeout)
+        deadline = self.ctx.now() + timedelta(seconds=timeout)
+        first = status or (SILENT if headless else VISIBLE)
+        self.post_message(self._Progress(label, first, deadline))
+
+        def on_status(text: str) -> None:
+            self.post_message(self._Progress(label, text))
+
+        requests = [
+            SignInRequest(a, self.ctx.config, headless, timeout, cancel, on_status)
+            for a in accounts
+        ]
+        failed: list[tuple[Account, EntraAwsError]] = []
+        for captured in self.ctx.many_signer(requests):
+            account, assertion = captured.account, captured.assertion
+            if assertion is None:
+                failed.append((account, captured.error or EntraAwsError("No assertion came back.")))
+                continue
+            if not account.default_role:
+                self.post_message(self.Captured(account, assertion))
+                continue
+            try:
+                roles = choose_roles(account, assertion, [], False)
+            except EntraAwsError as error:
+                failed.append((account, error))
+                continue
+            kept = assume_and_keep(
+                self.ctx.config, account, assertion, roles, write=True, store=self.ctx.store
+            )
+            self.post_message(self.RolesAssumed(account.name, kept))
+        return failed
 
     def _attempt(
         self, account: Account, cancel: threading.Event, headless: bool, status: str
