@@ -6,100 +6,29 @@ and the local STS. The configured browser is a wrapper that logs every launch.""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
-from collections.abc import Iterator
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DEV, ENTRA_AWS, PROD, World
+from tests.e2e.conftest import ENTRA_AWS, World
 from tests.e2e.conftest_browser import needs_chromium
-from tui.core.config import Account, write_config
-from tui.core.timeutil import rfc3339, utcnow
+from tests.e2e.conftest_tenants import (  # noqa: F401  (fixtures, used by their short names)
+    OTHER,
+    OTHER_TENANT,
+    Launches,
+    abc_fixture,
+    account,
+    configure,
+    idp_fixture,
+    launches_fixture,
+    login,
+    near_expiry,
+)
 from tui.demo.idp import DemoApp, LocalIdp
-from tui.demo.saml_builder import DEMO_TENANT_ID, issuer_for
+from tui.demo.saml_builder import issuer_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, needs_chromium]
-
-OTHER_TENANT = "99999999-8888-7777-6666-555555555555"
-OTHER = "333333333333"
-
-
-class Launches:
-    """A browser wrapper script: each real start of Chromium (on a profile) adds a line."""
-
-    def __init__(self, folder: Path) -> None:
-        self.log = folder / "launches.log"
-        self.script = folder / "chromium-counting"
-        real = shutil.which("chromium") or shutil.which("google-chrome")
-        self.script.write_text(
-            "#!/bin/sh\n"
-            f'case "$*" in *--user-data-dir=*) echo "$$" >> "{self.log}";; esac\n'
-            f'exec "{real}" "$@"\n'
-        )
-        self.script.chmod(0o755)
-
-    @property
-    def count(self) -> int:
-        return len(self.log.read_text().splitlines()) if self.log.exists() else 0
-
-
-@pytest.fixture
-def launches(world: World) -> Launches:
-    return Launches(world.home)
-
-
-def _apps(world: World) -> list[DemoApp]:
-    pairs = [
-        world.roles["Admin@" + PROD],
-        world.roles["ReadOnly@" + PROD],
-        world.roles["Admin@" + DEV],
-    ]
-    return [
-        DemoApp(identifier=f"https://signin.aws.amazon.com/saml#{name}", roles=[pair])
-        for name, pair in zip("abc", pairs, strict=True)
-    ]
-
-
-@pytest.fixture
-def idp(world: World) -> Iterator[LocalIdp]:
-    with LocalIdp(world.key, apps=_apps(world)) as server:
-        yield server
-
-
-def _account(world: World, name: str, idp: LocalIdp, tenant: str = DEMO_TENANT_ID) -> Account:
-    return Account(
-        name=name,
-        tenant_id=tenant,
-        app_id_uri=f"https://signin.aws.amazon.com/saml#{name}",
-        region="us-east-1",
-        login_url=idp.url,
-        username=idp.username,
-        sts_endpoint=world.sts.url,
-        profile=f"p-{name}",
-    )
-
-
-def _configure(world: World, launches: Launches, accounts: list[Account]) -> None:
-    settings = {
-        "credentials_file": str(world.credentials),
-        "browser": str(launches.script),
-        "timeout": 60,
-    }
-    write_config(world.config, settings, accounts)
-
-
-@pytest.fixture
-def abc(world: World, idp: LocalIdp, launches: Launches) -> LocalIdp:
-    _configure(world, launches, [_account(world, n, idp) for n in "abc"])
-    return idp
-
-
-def login(world: World, *args: str) -> subprocess.CompletedProcess[str]:
-    return world.run("login", *args, "--headless", timeout=120)
 
 
 def test_three_accounts_of_one_tenant_signed_in_one_after_another_ask_once(
@@ -144,8 +73,8 @@ def test_login_a_b_c_is_one_browser_one_prompt_three_sessions(
 def test_one_account_failing_is_its_own_line_and_the_exit_is_non_zero(
     world: World, idp: LocalIdp, launches: Launches
 ) -> None:
-    missing = _account(world, "x", idp)  # no such enterprise app in the tenant: AADSTS700016
-    _configure(world, launches, [_account(world, "a", idp), missing, _account(world, "c", idp)])
+    missing = account(world, "x", idp)  # no such enterprise app in the tenant: AADSTS700016
+    configure(world, launches, [account(world, "a", idp), missing, account(world, "c", idp)])
 
     done = login(world, "--all")
 
@@ -171,21 +100,11 @@ def test_an_unknown_account_among_several_is_named_and_nothing_changes(
     assert not world.credentials.exists()
 
 
-def _near_expiry(world: World, seconds: float) -> str:
-    """Move the stored session's expiry `seconds` from now; return its access key id."""
-    [path] = (world.home / "entra").rglob("sessions.json")
-    document = json.loads(path.read_text())
-    [session] = document["sessions"]
-    session["expiration"] = rfc3339(utcnow() + timedelta(seconds=seconds))
-    path.write_text(json.dumps(document))
-    return str(session["access_key_id"])
-
-
 def test_twelve_credential_processes_near_expiry_share_one_silent_refresh(
     world: World, abc: LocalIdp, launches: Launches
 ) -> None:
     assert login(world, "a").returncode == 0
-    old_key = _near_expiry(world, 30)
+    old_key = near_expiry(world, 30)
     started = launches.count
 
     callers = [
@@ -223,8 +142,8 @@ def test_two_tenants_sign_in_at_the_same_time(
     role = world.sts.add_role(OTHER, "Admin", max_session_duration=3600)
     app = DemoApp(identifier="https://signin.aws.amazon.com/saml#z", roles=[(role, principal)])
     with LocalIdp(world.key, tenant_id=OTHER_TENANT, apps=[app]) as other:
-        _configure(
-            world, launches, [_account(world, "a", idp), _account(world, "z", other, OTHER_TENANT)]
+        configure(
+            world, launches, [account(world, "a", idp), account(world, "z", other, OTHER_TENANT)]
         )
         runs = [
             subprocess.Popen(
