@@ -171,7 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.set_defaults(command="sessions")
 
     env = sub.add_parser("env", help="print shell commands that export a cached session")
-    env.add_argument("target", metavar="ACCOUNT[:ROLE]")
+    env.add_argument(
+        "target",
+        metavar="ACCOUNT[:ROLE]",
+        help="ROLE: a name, NAME@AWS-ACCOUNT (id or alias) or an ARN",
+    )
     env.add_argument("--shell", choices=SHELLS, help="default: settings.shell or $SHELL")
     env.set_defaults(command="env")
 
@@ -185,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     process.set_defaults(command="credential-process")
 
     console = sub.add_parser("console", help="open the AWS console for a cached session")
-    console.add_argument("account", metavar="ACCOUNT")
+    console.add_argument("account", metavar="ACCOUNT[:ROLE]")
     console.add_argument("--role", metavar="ROLE", help="role ARN or name")
     console.add_argument(
         "--print",

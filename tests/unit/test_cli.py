@@ -309,8 +309,13 @@ def test_sessions_with_a_corrupt_store_warns_once(capsys):
     assert err.count("\n") == 1 and "set aside" in err
 
 
-def test_env_without_a_session(capsys):
+def test_env_on_an_account_not_configured_says_no_such_account(capsys):
     line = assert_user_error(*run(capsys, "env", "prod"))
+    assert "No account named 'prod'" in line
+
+
+def test_env_without_a_session(capsys, config_file):
+    line = assert_user_error(*run(capsys, "--config", str(config_file), "env", "prod"))
     assert "No session for prod" in line
     assert "entra-aws login prod" in line
 
@@ -339,7 +344,7 @@ def test_env_prints_exports_the_shell_can_evaluate(capsys, tmp_path):
 def test_env_with_several_roles_asks_which(capsys):
     SessionStore().save([session(), session(role_arn=READONLY)])
     line = assert_user_error(*run(capsys, "env", "prod"))
-    assert "Admin, ReadOnly" in line and "prod:ROLE" in line
+    assert "name one: prod:Admin@123456789012, prod:ReadOnly@123456789012" in line
 
 
 def test_credential_process_without_a_session(capsys, config_file, no_browser_profile):
@@ -376,9 +381,15 @@ def test_credential_process_falls_back_to_a_nearly_expired_session_without_leaki
         assert secret not in err
 
 
-def test_console_without_a_session(capsys):
-    line = assert_user_error(*run(capsys, "console", "prod", "--print"))
+def test_console_without_a_session(capsys, config_file):
+    args = ("--config", str(config_file), "console", "prod", "--print")
+    line = assert_user_error(*run(capsys, *args))
     assert "No session for prod" in line
+
+
+def test_console_on_an_account_not_configured_says_no_such_account(capsys):
+    line = assert_user_error(*run(capsys, "console", "nope", "--print"))
+    assert "No account named 'nope'" in line
 
 
 # --- what gets imported -----------------------------------------------------------------------
@@ -449,3 +460,13 @@ def test_theme_with_a_command_that_has_no_screen_is_refused(capsys):
         main(["--theme", "nord", "sessions"])
     assert caught.value.code == 2
     assert "--theme is for the app (tui, demo), not sessions." in capsys.readouterr().err
+
+
+def test_credential_process_for_a_role_never_assumed_does_not_say_expired(
+    capsys, config_file, no_browser_profile
+):
+    SessionStore().save([session()])
+    args = ("--config", str(config_file), "credential-process", "prod", "--role", "Nope")
+    line = assert_user_error(*run(capsys, *args))
+    assert "no session for prod:Nope yet" in line and "expired" not in line
+    assert "entra-aws login prod --role Nope" in line

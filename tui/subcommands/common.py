@@ -6,9 +6,10 @@ import argparse
 import sys
 
 from tui.core.config import Config, load_config
-from tui.core.errors import SessionError
+from tui.core.errors import EntraAwsError, SessionError
 from tui.core.paths import config_path
 from tui.core.sessions import Session, SessionStore
+from tui.core.targets import aliases_for, choose, split_target, target
 from tui.core.timeutil import format_remaining, utcnow
 
 
@@ -26,41 +27,27 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def target_and_role(text: str, role: str | None) -> tuple[str, str | None]:
+    """`ACCOUNT[:ROLE]` and a `--role` option together: the account and the one role named."""
+    account, inline = split_target(text)
+    if inline and role and inline != role:
+        raise EntraAwsError(f"Give the role once: {text} or --role {role}, not both.")
+    return account, inline or role or None
+
+
 def pick_session(
     store: SessionStore, config: Config | None, account: str, role: str | None
 ) -> Session:
     """The cached session for `account` (and `role`, or the account's default role)."""
-    sessions = store.find(account, role)
-    if not sessions and role is None and config is not None:
-        configured = next((a for a in config.accounts if a.name == account), None)
-        if configured is not None and configured.default_role:
-            sessions = store.find(account, configured.default_role)
-    if not sessions:
-        what = f"{account}:{role}" if role else account
-        raise SessionError(f"No session for {what}; run `entra-aws login {account}` first.")
-    if len(sessions) > 1 and role is None:
-        configured = next(
-            (a for a in (config.accounts if config else ()) if a.name == account), None
-        )
-        default = [
-            s
-            for s in sessions
-            if configured and configured.default_role in (s.role_arn, s.role_name)
-        ]
-        if len(default) == 1:
-            return default[0]
-        names = ", ".join(sorted(s.role_name for s in sessions))
-        raise SessionError(
-            f"{account} has sessions for several roles ({names}); name one as {account}:ROLE."
-        )
-    return sessions[0]
+    return choose(store.load(), config, account, role)
 
 
-def require_live(session: Session) -> Session:
+def require_live(session: Session, config: Config | None = None) -> Session:
     if session.expired():
+        name = target(session, aliases_for(config, session.account))
         raise SessionError(
-            f"The session for {session.account}:{session.role_name} expired; run "
-            f"`entra-aws login {session.account} --role {session.role_name}`."
+            f"The session for {name} expired; run "
+            f"`entra-aws login {session.account} --role {session.role_arn}`."
         )
     return session
 

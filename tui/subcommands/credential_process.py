@@ -15,6 +15,7 @@ from tui.core.errors import BrowserError, NeedsPerson, SessionError
 from tui.core.exports import credential_process_json
 from tui.core.refresh import refresh_session
 from tui.core.sessions import Session, SessionStore
+from tui.core.targets import AmbiguousTarget
 from tui.subcommands.common import config_from, pick_session, say
 
 REFRESH_BEFORE = 15 * 60  # botocore refreshes at 15 minutes left; give it fresh credentials by then
@@ -24,6 +25,8 @@ SILENT_TIMEOUT = 60.0
 def _cached(store: SessionStore, config: Config, account: str, role: str | None) -> Session | None:
     try:
         return pick_session(store, config, account, role)
+    except AmbiguousTarget:
+        raise
     except SessionError:
         return None
 
@@ -60,6 +63,18 @@ def run(args: argparse.Namespace) -> int:
             if isinstance(error, NeedsPerson)
             else f"could not be refreshed ({error})"
         )
+        if cached is None:
+            what = f"{account.name}:{args.role}" if args.role else account.name
+            also = f" --role {args.role}" if args.role else ""
+            why = (
+                "signing in needs you"
+                if isinstance(error, NeedsPerson)
+                else f"a silent sign-in failed ({error})"
+            )
+            raise SessionError(
+                f"There is no session for {what} yet and {why}: "
+                f"run `entra-aws login {account.name}{also}`."
+            ) from None
         raise SessionError(
             f"The session for {account.name} has expired and {reason}: run `entra-aws login {account.name}`."
         ) from None

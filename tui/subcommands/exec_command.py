@@ -27,17 +27,10 @@ from tui.core.errors import (
 from tui.core.exports import EXEC_MARKER, exec_environment
 from tui.core.renewal import due_for_renewal, renew
 from tui.core.sessions import Session, SessionStore
-from tui.subcommands.common import config_from, pick_session, printable, say
+from tui.subcommands.common import config_from, pick_session, printable, say, target_and_role
 
 BOTOCORE_REFRESH = 15 * 60  # SDKs ask an endpoint again from 15 min before expiry: renew by then
 KEEP_USING = 60  # a session that could not be renewed is still used while it has this much left
-
-
-def split_target(target: str, role: str | None) -> tuple[str, str | None]:
-    account, _, inline = target.partition(":")
-    if inline and role and inline != role:
-        raise EntraAwsError(f"Give the role once: {target} or --role {role}, not both.")
-    return account, inline or role or None
 
 
 def fresh_session(config: Config, account: str, role: str | None) -> Session:
@@ -136,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.port is not None and not args.server:
         raise EntraAwsError("--port is for --server.")
-    account, role = split_target(args.target, args.role)
+    account, role = target_and_role(args.target, args.role)
     config = config_from(args)
     session = fresh_session(config, account, role)
     if args.server:
