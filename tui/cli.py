@@ -179,6 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
     env.add_argument("--shell", choices=SHELLS, help="default: settings.shell or $SHELL")
     env.set_defaults(command="env")
 
+    logout = sub.add_parser(
+        "logout",
+        help="remove sessions (all, or those named) and the credentials-file profiles we wrote",
+    )
+    logout.add_argument(
+        "target", nargs="?", metavar="ACCOUNT[:ROLE]", help="default: every session"
+    )
+    logout.set_defaults(command="logout")
+
     process = sub.add_parser(
         "credential-process", help="credentials for the AWS CLI/SDKs' credential_process"
     )
@@ -243,6 +252,7 @@ _HANDLERS = {
     "decode": "tui.subcommands.decode",
     "sessions": "tui.subcommands.sessions",
     "env": "tui.subcommands.env",
+    "logout": "tui.subcommands.logout",
     "credential-process": "tui.subcommands.credential_process",
     "console": "tui.subcommands.console",
     "exec": "tui.subcommands.exec_command",

@@ -382,3 +382,22 @@ def test_the_aws_cli_reads_what_we_wrote(tmp_path):
     assert get("aws_access_key_id", "p7") == "ASIASEVEN"
     assert get("aws_session_token", "p7") == "FwoG+/token=="
     assert get("aws_access_key_id", "default") == "AKIADEFAULT"
+
+
+def test_remove_profiles_takes_out_only_our_keys_and_keeps_the_rest(tmp_path):
+    from tui.core.credentials_file import remove_profiles
+
+    path = tmp_path / "credentials"
+    path.write_text(
+        "[other]\naws_access_key_id = AKIAOTHER\n\n"
+        "[ours]\naws_access_key_id = ASIAOURS\naws_secret_access_key = s\nregion = eu-west-1\n\n"
+        "[gone]\naws_access_key_id = ASIAGONE\naws_session_token = t\n\n"
+        "[changed]\naws_access_key_id = AKIASOMEONE\n"
+    )
+    owned = {"ours": {"ASIAOURS"}, "gone": {"ASIAGONE"}, "changed": {"ASIAMINE"}}
+    assert remove_profiles(path, owned) == ["ours", "gone"]
+    assert path.read_text() == (
+        "[other]\naws_access_key_id = AKIAOTHER\n\n[ours]\nregion = eu-west-1\n\n"
+        "[changed]\naws_access_key_id = AKIASOMEONE\n"
+    )
+    assert remove_profiles(path, owned) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import configparser
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from tui.core.errors import FileWriteError
@@ -175,3 +175,63 @@ def read_profile(path: Path, profile: str) -> dict[str, str]:
     except (configparser.Error, UnicodeDecodeError):
         return {}
     return dict(parser[profile]) if parser.has_section(profile) else {}
+
+
+def _key_value(lines: list[str], wanted: str) -> str | None:
+    for line in lines:
+        key = _KEY.match(line)
+        if key and key.group(1).strip().lower() == wanted:
+            return line[key.end() :].strip()
+    return None
+
+
+def _without(text: str, owned: Mapping[str, Collection[str]]) -> tuple[str, list[str]]:
+    """`text` without our keys in each profile of `owned` whose access key is still ours; a
+    profile left with nothing else goes entirely. Returns the text and the profiles changed."""
+    lines = _NEWLINE.split(text)
+    if not lines[-1]:
+        lines.pop()
+    out: list[str] = []
+    removed: list[str] = []
+    for name, block in _sections(lines):
+        body = block[1:]
+        if name is None or _key_value(body, "aws_access_key_id") not in owned.get(name, ()):
+            out.extend(block)
+            continue
+        removed.append(name)
+        kept = _unmanaged(body)
+        if any(line.strip() and not line.lstrip().startswith(("#", ";")) for line in kept):
+            out.extend([block[0], *kept])
+    while out and not out[-1].strip():
+        out.pop()
+    return ("\n".join(out) + "\n" if out else ""), removed
+
+
+def remove_profiles(path: Path, owned: Mapping[str, Collection[str]]) -> list[str]:
+    """Take out the profiles we wrote: `owned` maps a profile to the access key ids we may have written there.
+
+    A profile whose key someone changed since is left alone. Returns the profiles removed.
+    """
+    if not owned or not path.exists():
+        return []
+    with locked(path):
+        try:
+            current = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
+            raise FileWriteError(
+                f"Could not read {path} ({reason}); no profile was removed."
+            ) from None
+        updated, removed = _without(current, owned)
+        if not removed:
+            return []
+        before, after = _check(current, path), _check(updated, path)
+        untouched = [n for n in before.sections() if n not in removed]
+        kept = set(untouched) <= set(after.sections())
+        if not kept or any(dict(before.items(n)) != dict(after.items(n)) for n in untouched):
+            raise FileWriteError(
+                f"{path} is laid out in a way entra-aws cannot update safely; no profile was "
+                "removed, so tidy it by hand."
+            )
+        atomic_write(path, updated)
+    return removed

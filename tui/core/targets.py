@@ -136,3 +136,18 @@ def choose(
     if len(found) == 1:
         return found[0]
     raise _ambiguous(found or mine, account, aliases, account)
+
+
+def select(
+    sessions: Sequence[Session], config: Config | None, account: str | None, role: str | None
+) -> list[Session]:
+    """Every session `account` and `role` name (`logout`): all of them for no account; one
+    sentence when the account is unknown or nothing matches."""
+    if account is None:
+        return list(sessions)
+    _unknown_account(config, account, sessions)
+    found = matching(sessions, account, role, aliases_for(config, account))
+    if not found:
+        what = f"{account}:{role}" if role else account
+        raise SessionError(f"No session for {what}; `entra-aws sessions` lists them.")
+    return found
