@@ -65,6 +65,7 @@ class EntraAwsApp(App[int]):
         store: SessionStore | None = None,
         signed_in_before: Callable[[str], bool] = signed_in_before,
         display: bool | None = None,
+        picker: bool = False,
     ) -> None:
         super().__init__()
         self.ctx = Context(
@@ -78,9 +79,12 @@ class EntraAwsApp(App[int]):
             demo=demo,
             headless=headless,
             display=has_display() if display is None else display,
+            picker=picker,
         )
         self.keymap = dict(config.settings.keymap)
         self.sub_title = "DEMO" if demo else ""
+        if picker:
+            self.sub_title = "pick a session for this shell"
         self._started = False
         self._theme_notes: list[str] = []
         self._use_themes(theme)

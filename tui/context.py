@@ -38,6 +38,8 @@ class Context:
     demo: bool = False
     headless: bool | None = None
     display: bool = field(default_factory=has_display)
+    picker: bool = False  # `entra-aws pick`: Enter on a session ends the app with it
+    picked: Session | None = None
 
     def now(self) -> datetime:
         return self.clock()

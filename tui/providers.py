@@ -30,7 +30,8 @@ class Command(NamedTuple):
 
 
 def _session_commands(screen: MainScreen, session: Session, key: KeyOf) -> Iterator[Command]:
-    pane, who = screen.sessions, f"{session.account} {session.role_name}"
+    pane = screen.sessions
+    who = pane.label(session)
 
     def run(action: SessionAction) -> Callable[[], object]:
         return partial(pane.perform, action, session)

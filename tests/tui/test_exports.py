@@ -122,7 +122,8 @@ async def test_o_copies_the_console_url_when_there_is_no_browser(world) -> None:
         assert app.clipboard.startswith(world.sts.federation_url + "?Action=login")
         assert "SigninToken=" in app.clipboard
         assert any(
-            n.startswith("Copied the console sign-in URL for demo-prod Admin") for n in notes(app)
+            n.startswith("Copied the console sign-in URL for demo-prod Admin@prod-main")
+            for n in notes(app)
         )
         assert not any("SigninToken" in n or world.sts.url in n for n in notes(app))
         assert issued.role_name == "Admin"
@@ -139,4 +140,4 @@ async def test_o_opens_the_browser_when_there_is_a_display(world, monkeypatch) -
         await ready(app, pilot)
         assert len(opened) == 1 and opened[0].startswith(world.sts.federation_url)
         assert app.clipboard == ""
-        assert "Opened the AWS console for demo-prod Admin in your browser" in notes(app)
+        assert "Opened the AWS console for demo-prod Admin@prod-main in your browser" in notes(app)

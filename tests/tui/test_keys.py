@@ -96,14 +96,16 @@ async def test_the_palette_names_its_commands_after_what_they_act_on(tmp_path) -
         await ready(app, pilot)
         names = [c.name for c in commands_for(app.screen, app)]
         assert "Sign in to demo-prod" in names and "Sign in to demo-dev" in names
-        assert "Copy exports for demo-prod Admin" in names
-        assert "Open the AWS console for demo-prod Admin" in names
-        assert "Copy exports for demo-prod Old" not in names  # expired
-        assert "Refresh demo-prod Old" in names
+        assert "Copy exports for demo-prod Admin@prod-main" in names
+        assert "Open the AWS console for demo-prod Admin@prod-main" in names
+        assert "Copy exports for demo-prod Old@prod-main" not in names  # expired
+        assert "Refresh demo-prod Old@prod-main" in names
         assert "Help: keys and usage" in names
         assert all(c.help for c in commands_for(app.screen, app))
         [copy] = [
-            c for c in commands_for(app.screen, app) if c.name == "Copy exports for demo-prod Admin"
+            c
+            for c in commands_for(app.screen, app)
+            if c.name == "Copy exports for demo-prod Admin@prod-main"
         ]
         copy.run()
         await ready(app, pilot)

@@ -47,7 +47,7 @@ async def test_countdown_turns_warning_then_expired_with_one_notification_each(t
             style = table.get_cell(admin.key, column).style
             assert (style.color, style.bold, style.bgcolor) == (warning.color, True, None)
         expiring = [m for m, s in notes(app) if s == "warning"]
-        assert expiring == ["demo-prod Admin expires in 9:59; press r to refresh it."]
+        assert expiring == ["demo-prod Admin@prod-main expires in 9:59; press r to refresh it."]
         clock.advance(minutes=10)
         screen.sessions.tick()
         screen.sessions.tick()
@@ -60,7 +60,7 @@ async def test_countdown_turns_warning_then_expired_with_one_notification_each(t
         muted = table.get_component_rich_style("sessions-table--muted")
         assert table.get_cell(admin.key, "role").style.color == muted.color
         errors = [m for m, s in notes(app) if s == "error"]
-        assert errors == ["demo-prod Admin has expired; press r to sign in again."]
+        assert errors == ["demo-prod Admin@prod-main has expired; press r to sign in again."]
 
 
 async def test_the_tick_updates_cells_without_rebuilding_rows(tmp_path) -> None:

@@ -48,7 +48,7 @@ async def test_enter_signs_in_and_enter_assumes_the_highlighted_role(world) -> N
         assert [s.role_name for s in sessions] == ["Admin"]
         assert sessions[0].profile == "demo-prod"
         assert read_profile(world.config.settings.credentials_file, "demo-prod")
-        assert "Assumed Admin — profile demo-prod written" in notes(app)
+        assert "Assumed Admin@prod-main — profile demo-prod written" in notes(app)
         assert signer.calls == [False]  # never signed in before: visible first
         assert "demo-prod|" + world.admin[0] in app.screen.sessions.table.sessions
 
@@ -73,7 +73,7 @@ async def test_space_marks_and_shift_a_assumes_all_marked_from_one_sign_in(world
         assert read_profile(path, "demo-prod-Admin")["aws_access_key_id"]
         assert read_profile(path, "demo-prod-ReadOnly")["aws_access_key_id"]
         assert (
-            "Assumed Admin, ReadOnly — profiles demo-prod-Admin, demo-prod-ReadOnly written"
+            "Assumed Admin@prod-main, ReadOnly@prod-main — profiles demo-prod-Admin, demo-prod-ReadOnly written"
             in notes(app)
         )
 
@@ -213,7 +213,7 @@ async def test_r_refreshes_the_highlighted_session_with_the_same_role(world) -> 
         [renewed] = SessionStore().load()
         assert renewed.role_name == "ReadOnly" and renewed.profile == first.profile
         assert renewed.access_key_id != first.access_key_id
-        assert "Refreshed ReadOnly — profile demo-prod written" in notes(app)
+        assert "Refreshed ReadOnly@prod-main — profile demo-prod written" in notes(app)
 
 
 def test_the_status_line_counts_down_and_says_when_cancelling() -> None:

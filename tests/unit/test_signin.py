@@ -136,11 +136,17 @@ def test_choose_by_name_and_by_arn_without_duplicates():
     assert [r.role_arn for r in chosen] == [READONLY, DEV_ADMIN]
 
 
-def test_an_ambiguous_name_asks_for_the_arn():
+def test_an_ambiguous_name_asks_for_name_at_account_or_the_arn():
     with pytest.raises(SamlError) as caught:
         choose_roles(ACCOUNT, fresh_assertion(THREE), ["Admin"], False)
     assert "matches 2 roles" in str(caught.value)
-    assert "give the full role ARN" in str(caught.value)
+    assert "NAME@AWS-ACCOUNT or its ARN" in str(caught.value)
+
+
+def test_name_at_aws_account_picks_one_of_two_same_named_roles():
+    dev = DEV_ADMIN.split(":")[4]
+    chosen = choose_roles(ACCOUNT, fresh_assertion(THREE), [f"Admin@{dev}"], False)
+    assert [r.role_arn for r in chosen] == [DEV_ADMIN]
 
 
 def test_a_missing_role_lists_what_there_is_with_aliases():

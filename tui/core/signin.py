@@ -20,11 +20,12 @@ from tui.core.credentials_file import write_profiles
 from tui.core.durations import DurationMemory
 from tui.core.errors import EncryptedAssertionError, EntraAwsError, FileWriteError, SamlError
 from tui.core.paths import state_dir
-from tui.core.roles import Role, is_role_arn, matching_roles
+from tui.core.roles import Role, is_role_arn
 from tui.core.saml_input import read_saml_source as read_saml_source  # its old home
 from tui.core.saml_request import build_authn_request
 from tui.core.sessions import Session, SessionStore
 from tui.core.sts import Assumed, StsGateway, warm_client
+from tui.core.targets import names_role
 from tui.core.timeutil import rfc3339, utcnow
 
 if TYPE_CHECKING:
@@ -217,13 +218,17 @@ def choose_roles(
         return list(available)
     chosen: list[Role] = []
     for item in wanted or ([account.default_role] if account.default_role else []):
-        hits = matching_roles(available, item)
+        hits = [role for role in available if names_role(role.role_arn, item, account.aliases)]
         if not hits:
             names = ", ".join(_label(role, account) for role in available)
             raise SamlError(f"The assertion has no role {item!r}; it carries: {names}.")
         if len(hits) > 1:
-            arns = ", ".join(role.role_arn for role in hits)
-            raise SamlError(f"{item!r} matches {len(hits)} roles ({arns}); give the full role ARN.")
+            spelled = ", ".join(
+                f"{role.name}@{account.alias(role.account_id) or role.account_id}" for role in hits
+            )
+            raise SamlError(
+                f"{item!r} matches {len(hits)} roles; name one as NAME@AWS-ACCOUNT or its ARN: {spelled}."
+            )
         if hits[0] not in chosen:
             chosen.append(hits[0])
     if chosen:

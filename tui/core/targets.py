@@ -32,14 +32,15 @@ def split_target(text: str) -> tuple[str, str | None]:
     return account, role or None
 
 
-def where(session: Session, aliases: Aliases) -> str:
-    """The session's AWS account as people know it: its alias, else its 12-digit id."""
-    return aliases.get(session.account_id) or session.account_id
+def spell_role(role_arn: str, aliases: Aliases) -> str:
+    """`ReadOnly@acme-prod`: a role with its AWS account, as `ACCOUNT:ROLE@AWS-ACCOUNT` takes it."""
+    account_id = role_arn.split(":")[4]
+    return f"{role_arn.rsplit('/', 1)[-1]}@{aliases.get(account_id) or account_id}"
 
 
 def role_spelling(session: Session, aliases: Aliases) -> str:
-    """`ReadOnly@acme-prod`: the role with its AWS account, as `ACCOUNT:ROLE@AWS-ACCOUNT` takes it."""
-    return f"{session.role_name}@{where(session, aliases)}"
+    """`ReadOnly@acme-prod` for a session's role."""
+    return spell_role(session.role_arn, aliases)
 
 
 def label(session: Session, aliases: Aliases) -> str:
@@ -52,19 +53,25 @@ def target(session: Session, aliases: Aliases) -> str:
     return f"{session.account}:{role_spelling(session, aliases)}"
 
 
-def role_matches(session: Session, wanted: str, aliases: Aliases) -> bool:
-    """Whether `wanted` (role ARN, role name, or `NAME@ID` / `NAME@ALIAS`) names `session`'s role.
+def names_role(role_arn: str, wanted: str, aliases: Aliases) -> bool:
+    """Whether `wanted` (role ARN, role name, or `NAME@ID` / `NAME@ALIAS`) names `role_arn`.
 
     IAM role names may hold "@", so a name is first taken whole, then split at its last "@".
     """
     if is_role_arn(wanted):
-        return wanted == session.role_arn
-    if wanted == session.role_name:
+        return wanted == role_arn
+    role_name, account_id = role_arn.rsplit("/", 1)[-1], role_arn.split(":")[4]
+    if wanted == role_name:
         return True
     name, at, aws = wanted.rpartition("@")
-    if not at or name != session.role_name:
+    if not at or name != role_name:
         return False
-    return aws == session.account_id or (bool(aws) and aliases.get(session.account_id) == aws)
+    return aws == account_id or (bool(aws) and aliases.get(account_id) == aws)
+
+
+def role_matches(session: Session, wanted: str, aliases: Aliases) -> bool:
+    """Whether `wanted` names `session`'s role (see `names_role`)."""
+    return names_role(session.role_arn, wanted, aliases)
 
 
 def matching(

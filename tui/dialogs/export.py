@@ -58,14 +58,15 @@ class ExportDialog(CopyableDialog):
         Binding("escape", "close", "Close", tooltip="Close the export dialog", id="export-close"),
     ]
 
-    def __init__(self, session: Session, shell: str) -> None:
+    def __init__(self, session: Session, shell: str, who: str = "") -> None:
         super().__init__()
         self.session = session
+        self.who = who or f"{session.account} {session.role_name}"  # names the AWS account too
         self.shell = shell
         self.fmt = format_for_shell(shell)
 
     def compose(self) -> ComposeResult:
-        title = f"Export {self.session.account} {self.session.role_name} ({self.session.profile})"
+        title = f"Export {self.who} ({self.session.profile})"
         with Vertical(id="frame"):
             yield Static(Content(title), id="title")
             with Horizontal(id="main"):
@@ -99,4 +100,4 @@ class ExportDialog(CopyableDialog):
 
     def copy_label(self) -> str:
         what = _LABELS[self.fmt] + (" config" if self.fmt == "credential_process" else "")
-        return f"{what} for {self.session.account} {self.session.role_name}"
+        return f"{what} for {self.who}"

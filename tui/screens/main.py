@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from tui.context import Context
 from tui.core.config import Account
+from tui.core.targets import aliases_for
 from tui.dialogs.error import ErrorDialog
 from tui.screens.outcomes import kept_problem, kept_toast, redeemable
 from tui.widgets.accounts_table import AccountsTable
@@ -241,7 +242,8 @@ class MainScreen(Screen[None]):
         if kept.sessions:
             self.sessions.show_kept(kept.sessions)
         asked = choice.duration if choice else None
-        toast = kept_toast(kept, refreshed=message.refreshed, asked=asked)
+        aliases = aliases_for(self.ctx.config, message.account)
+        toast = kept_toast(kept, refreshed=message.refreshed, asked=asked, aliases=aliases)
         if toast is not None:
             self.notify(toast.text, title=message.account, severity=toast.severity, markup=False)
         problem = kept_problem(message.account, kept)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
+from tui.core.targets import spell_role
 from tui.core.timeutil import format_duration
 
 if TYPE_CHECKING:
@@ -29,12 +31,19 @@ class Problem:
     details: list[str]
 
 
-def kept_toast(kept: Kept, *, refreshed: bool = False, asked: int | None = None) -> Toast | None:
-    """E.g. "Assumed Admin, ReadOnly — profiles … written", noting roles whose limit cut them short."""
+def kept_toast(
+    kept: Kept,
+    *,
+    refreshed: bool = False,
+    asked: int | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> Toast | None:
+    """E.g. "Assumed Admin@prod-main, ReadOnly@dev-sandbox — profiles … written", noting roles
+    whose limit cut them short. Each role is named with its AWS account (alias, else id)."""
     done = [o for o in kept.outcomes if o.session is not None]
     if not done:
         return None
-    roles = ", ".join(o.role.name for o in done)
+    roles = ", ".join(spell_role(o.role.role_arn, aliases or {}) for o in done)
     profiles = ", ".join(o.profile for o in done)
     noun = "profiles" if len(done) > 1 else "profile"
     verb = "Refreshed" if refreshed else "Assumed"

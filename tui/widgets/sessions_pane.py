@@ -33,6 +33,8 @@ from tui.core.errors import EntraAwsError, NeedsPerson
 from tui.core.exports import shell_export
 from tui.core.renewal import Renewal, due_for_renewal, renewal_window
 from tui.core.sessions import Session, store_order
+from tui.core.targets import aliases_for
+from tui.core.targets import label as session_label
 from tui.core.timeutil import format_remaining
 from tui.dialogs.error import show_failure
 from tui.widgets.sessions_table import SessionsTable, SessionState
@@ -58,10 +60,6 @@ class SessionAction(StrEnum):
     REFRESH = "refresh_session"
 
 
-def label(session: Session) -> str:
-    return f"{session.account} {session.role_name}"
-
-
 class SessionsPane(Vertical):
     """Posts `Changed` when what it shows or does changed, `Ticked` every second."""
 
@@ -78,6 +76,12 @@ class SessionsPane(Vertical):
         """Refresh `session`: sign in to `account` again and assume the same role."""
 
         account: Account
+        session: Session
+
+    @dataclass
+    class Picked(Message):
+        """Enter on a live session while picking (`entra-aws pick`): the shell gets this one."""
+
         session: Session
 
     @dataclass
@@ -132,6 +136,10 @@ class SessionsPane(Vertical):
     @property
     def highlighted(self) -> Session | None:
         return self.table.highlighted_session
+
+    def label(self, session: Session) -> str:
+        """`demo-prod ReadOnly@prod-main`: a session named with its AWS account."""
+        return session_label(session, aliases_for(self.ctx.config, session.account))
 
     def status(self) -> str | None:
         """What the pane is busy with, for the status line (None: nothing)."""
@@ -256,7 +264,7 @@ class SessionsPane(Vertical):
                 if key not in self._told:
                     self._told.add(key)
                     self.notify(
-                        f"Could not renew {label(renewal.old)}: {renewal.error}",
+                        f"Could not renew {self.label(renewal.old)}: {renewal.error}",
                         title="Renewal failed",
                         severity="warning",
                         markup=False,
@@ -264,7 +272,7 @@ class SessionsPane(Vertical):
         if needs_person:
             from tui.screens.help import key_for
 
-            names = ", ".join(label(s) for s in needs_person)
+            names = ", ".join(self.label(s) for s in needs_person)
             press = key_for(self.app, "refresh-session") or "r"
             self.notify(
                 f"{names}: sign-in needed; press {press} on the row to sign in.",
@@ -289,7 +297,7 @@ class SessionsPane(Vertical):
                 return  # renewal is on its way; it says so if it needs a person
             left = format_remaining(session.remaining(self.ctx.now()))
             self.notify(
-                f"{label(session)} expires in {left}; press r to refresh it.",
+                f"{self.label(session)} expires in {left}; press r to refresh it.",
                 title="Session expiring",
                 severity="warning",
                 markup=False,
@@ -299,7 +307,7 @@ class SessionsPane(Vertical):
             self._warned.add(key)
             if observed:
                 self.notify(
-                    f"{label(session)} has expired; press r to sign in again.",
+                    f"{self.label(session)} has expired; press r to sign in again.",
                     title="Session expired",
                     severity="error",
                     markup=False,
@@ -340,10 +348,11 @@ class SessionsPane(Vertical):
     def open_export(self, session: Session) -> None:
         from tui.dialogs.export import ExportDialog
 
-        self.app.push_screen(ExportDialog(session, self.ctx.config.settings.export_shell))
+        shell = self.ctx.config.settings.export_shell
+        self.app.push_screen(ExportDialog(session, shell, self.label(session)))
 
     def open_console(self, session: Session) -> None:
-        self._busy(f"Getting a console sign-in URL for {label(session)}")
+        self._busy(f"Getting a console sign-in URL for {self.label(session)}")
         self._console_worker(session)
 
     def refresh_session(self, session: Session) -> None:
@@ -361,7 +370,17 @@ class SessionsPane(Vertical):
     def _export_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         session = self.highlighted
-        if self.allows(SessionAction.EXPORT, session) and session is not None:
+        if not self.allows(SessionAction.EXPORT, session) or session is None:
+            if self.ctx.picker and session is not None:
+                self.notify(
+                    f"{self.label(session)} has expired; pick a live session, or press r to refresh it.",
+                    severity="warning",
+                    markup=False,
+                )
+            return
+        if self.ctx.picker:
+            self.post_message(self.Picked(session))
+        else:
             self.open_export(session)
 
     def _busy(self, activity: str | None) -> None:
@@ -384,10 +403,10 @@ class SessionsPane(Vertical):
         if self.ctx.display:
             self.app.call_from_thread(self.app.open_url, url)
             self.post_message(
-                self._Done(f"Opened the AWS console for {label(session)} in your browser")
+                self._Done(f"Opened the AWS console for {self.label(session)} in your browser")
             )
         else:
-            what = f"the console sign-in URL for {label(session)}"
+            what = f"the console sign-in URL for {self.label(session)}"
             note = "it works for 15 minutes"
             self.app.call_from_thread(copy_text, self.app, url, what, note)
             self.post_message(self._Done(""))
