@@ -17,6 +17,7 @@ from tui import __version__
 from tui.core.config import SHELLS
 from tui.core.durations import MAX_SECONDS, MIN_SECONDS
 from tui.core.errors import EntraAwsError
+from tui.core.shell_init import DEFAULT_NAME, INIT_SHELLS
 
 log = logging.getLogger("entra_aws.cli")
 
@@ -179,6 +180,35 @@ def build_parser() -> argparse.ArgumentParser:
     env.add_argument("--shell", choices=SHELLS, help="default: settings.shell or $SHELL")
     env.set_defaults(command="env")
 
+    pick = sub.add_parser(
+        "pick",
+        help='switch this shell\'s role: eval "$(entra-aws pick)" (or see shell-init)',
+        description="Print a session's export lines on stdout for the shell to eval. Without "
+        "ACCOUNT[:ROLE], the app opens as a picker (drawn on stderr): Enter on a session picks "
+        "it, Esc exits 1 printing nothing.",
+    )
+    pick.add_argument(
+        "target",
+        nargs="?",
+        metavar="ACCOUNT[:ROLE]",
+        help="no picker: the one session this names (ROLE: name, NAME@AWS-ACCOUNT or ARN)",
+    )
+    pick.add_argument("--shell", choices=SHELLS, help="default: settings.shell or $SHELL")
+    pick.set_defaults(command="pick")
+
+    init = sub.add_parser(
+        "shell-init",
+        help="print a shell function (default `eaws`) that switches the shell's role via pick",
+    )
+    init.add_argument("shell", choices=INIT_SHELLS, metavar="SHELL", help=", ".join(INIT_SHELLS))
+    init.add_argument(
+        "--name",
+        default=DEFAULT_NAME,
+        metavar="NAME",
+        help=f"function name (default {DEFAULT_NAME})",
+    )
+    init.set_defaults(command="shell-init")
+
     logout = sub.add_parser(
         "logout",
         help="remove sessions (all, or those named) and the credentials-file profiles we wrote",
@@ -253,6 +283,8 @@ _HANDLERS = {
     "sessions": "tui.subcommands.sessions",
     "env": "tui.subcommands.env",
     "logout": "tui.subcommands.logout",
+    "pick": "tui.subcommands.pick",
+    "shell-init": "tui.subcommands.shell_init",
     "credential-process": "tui.subcommands.credential_process",
     "console": "tui.subcommands.console",
     "exec": "tui.subcommands.exec_command",

@@ -4,10 +4,11 @@ command and the real `aws` CLI against the local STS, with sessions from `login 
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
-from tests.e2e.conftest import DEV, PROD, World
+from tests.e2e.conftest import AWS, DEV, PROD, World
 
 pytestmark = pytest.mark.e2e
 READ_DEV = f"arn:aws:sts::{DEV}:assumed-role/ReadOnly/alice@contoso.com"
@@ -81,3 +82,43 @@ def test_logout_of_nothing_is_one_sentence_and_non_zero(
     assert done.returncode != 0
     assert says in one_sentence(done.stderr)
     assert len(stored(signed_in)) == 3
+
+
+def test_pick_account_role_prints_exports_with_no_screen_for_the_real_aws_cli(
+    signed_in: World,
+) -> None:
+    done = signed_in.run("pick", "prod:ReadOnly@acme-dev", "--shell", "bash")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    script = done.stdout + f"{AWS} sts get-caller-identity --query Arn --output text"
+    shell = subprocess.run(
+        ["bash", "--norc", "-c", script], env=signed_in.env(), capture_output=True, text=True
+    )
+    assert shell.stdout.strip() == READ_DEV, shell.stderr
+
+
+@pytest.mark.parametrize("command", ["pick", "env"])
+def test_a_role_name_in_two_aws_accounts_is_refused_with_the_choices(
+    signed_in: World, command: str
+) -> None:
+    done = signed_in.run(command, "prod:ReadOnly")
+    assert done.returncode != 0 and done.stdout == ""
+    line = one_sentence(done.stderr)
+    assert "prod:ReadOnly@acme-prod, prod:ReadOnly@acme-dev" in line
+
+
+def test_pick_without_a_terminal_says_to_name_the_session(signed_in: World) -> None:
+    done = signed_in.run("pick")
+    assert done.returncode != 0 and done.stdout == ""
+    assert "entra-aws pick ACCOUNT[:ROLE]" in one_sentence(done.stderr)
+
+
+def test_shell_init_defines_the_function_bash_can_load(world: World) -> None:
+    done = world.run("shell-init", "bash", "--name", "aws-role")
+    assert done.returncode == 0, done.stderr
+    check = subprocess.run(
+        ["bash", "--norc", "-c", done.stdout + "type -t aws-role"], capture_output=True, text=True
+    )
+    assert check.stdout.strip() == "function"
+    bad = world.run("shell-init", "bash", "--name", "no way")
+    assert bad.returncode != 0 and "not a function name" in one_sentence(bad.stderr)

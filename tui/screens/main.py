@@ -51,6 +51,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.ctx = ctx
         self._roles_waiting: deque[tuple[Account, Assertion]] = deque()
+        self._picker_focused = False  # picking: the live sessions get the focus once, at load
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,6 +110,12 @@ class MainScreen(Screen[None]):
                 f"{'them' if marked > 1 else 'it'} in one browser · Space unmarks"
             )
             return
+        if self.ctx.picker:
+            self.status.say(
+                f"{live} live session{'s' * (live != 1)} · Enter on a session switches this shell "
+                "to it · Enter on an account signs in · Esc leaves the shell as it was"
+            )
+            return
         self.status.say(
             f"{count} account{'s' * (count != 1)} · {live} live session{'s' * (live != 1)} · Enter signs in · F1 help"
         )
@@ -121,7 +128,8 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
-            return self.signin.busy or self.query_one("#filter", Input).display
+            filtering = self.query_one("#filter", Input).display
+            return self.ctx.picker or self.signin.busy or filtering
         if action == "sign_in":
             table = self.accounts_table
             return (not self.signin.busy and table is not None and table.row_count > 0) or None
@@ -163,6 +171,9 @@ class MainScreen(Screen[None]):
             self.signin.cancel()
             return
         field = self.query_one("#filter", Input)
+        if self.ctx.picker and not field.display:
+            self.app.exit(return_code=1)  # `pick`: nothing picked, the shell stays as it was
+            return
         field.value = ""
         field.display = False
         if self.accounts_table is not None:
@@ -192,8 +203,24 @@ class MainScreen(Screen[None]):
         self._update_accounts(message.now)
         self.show_status(message.now)
 
+    @on(SessionsPane.Picked)
+    def _picked(self, message: SessionsPane.Picked) -> None:
+        self.ctx.picked = message.session
+        self.app.exit(return_code=0)
+
+    def _focus_sessions(self, key: str | None = None) -> None:
+        """Picking: put the focus on the sessions table (on `key`'s row when given)."""
+        table = self.sessions.table
+        if key is not None and key in table.sessions:
+            table.move_cursor(row=table.get_row_index(key))
+        table.focus()
+
     @on(SessionsPane.Changed)
     def _sessions_changed(self) -> None:
+        if self.ctx.picker and not self._picker_focused and self.sessions.loaded:
+            self._picker_focused = True
+            if self.sessions.live_count(self.ctx.now()):
+                self._focus_sessions()
         self._update_accounts(self.ctx.now())
         self.refresh_bindings()
         self.show_status()
@@ -241,6 +268,8 @@ class MainScreen(Screen[None]):
         kept, choice = message.kept, message.choice
         if kept.sessions:
             self.sessions.show_kept(kept.sessions)
+            if self.ctx.picker:
+                self._focus_sessions(kept.sessions[0].key)
         asked = choice.duration if choice else None
         aliases = aliases_for(self.ctx.config, message.account)
         toast = kept_toast(kept, refreshed=message.refreshed, asked=asked, aliases=aliases)

@@ -45,6 +45,7 @@ def prepare(
     demo: bool = False,
     headless: bool | None = None,
     app_class: type[EntraAwsApp] | None = None,
+    picker: bool = False,
 ) -> EntraAwsApp:
     """The App `launch` runs (bench/first_frame.py times this same path with a subclass)."""
     if theme and theme not in available_themes():
@@ -52,7 +53,9 @@ def prepare(
     config = load_config(config_path, missing_ok=True)
     from tui.app import EntraAwsApp
 
-    app = (app_class or EntraAwsApp)(config, theme=theme, demo=demo, headless=headless)
+    app = (app_class or EntraAwsApp)(
+        config, theme=theme, demo=demo, headless=headless, picker=picker
+    )
     # Everything imported so far lives as long as the process: keep the collector off it, which
     # spares the first frame ~10 ms of garbage collection passes over module objects.
     gc.freeze()
