@@ -4,7 +4,10 @@ command and the real `aws` CLI against the local STS, with sessions from `login 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +125,27 @@ def test_shell_init_defines_the_function_bash_can_load(world: World) -> None:
     assert check.stdout.strip() == "function"
     bad = world.run("shell-init", "bash", "--name", "no way")
     assert bad.returncode != 0 and "not a function name" in one_sentence(bad.stderr)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_shell_init_function_switches_that_shell_for_the_real_aws_cli(
+    signed_in: World, shell: str
+) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    init = signed_in.run("shell-init", shell)
+    assert init.returncode == 0, init.stderr
+    env = signed_in.env()
+    env["PATH"] = f"{Path(AWS).parent}{os.pathsep}{env.get('PATH', '')}"
+    ask = "aws sts get-caller-identity --query Arn --output text"
+    script = f"{init.stdout}\neaws prod:ReadOnly@acme-dev\n{ask}\neaws prod:Nope\necho rc=$status$?\n{ask}\n"
+    if shell == "fish":
+        script = script.replace("$status$?", "$status")
+    else:
+        script = script.replace("$status$?", "$?")
+    done = subprocess.run(
+        [shell, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    lines = done.stdout.split()
+    assert lines == [READ_DEV, "rc=1", READ_DEV], done.stderr
+    assert "No session for prod:Nope" in done.stderr
