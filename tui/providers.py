@@ -49,6 +49,9 @@ def _session_commands(screen: MainScreen, session: Session, key: KeyOf) -> Itera
     if pane.allows(SessionAction.REFRESH, session):
         yield Command(f"Refresh {who}", run(SessionAction.REFRESH),
                       f"Sign in again and assume the same role{key('refresh-session')}")  # fmt: skip
+    if pane.allows(SessionAction.REMOVE, session):
+        yield Command(f"Remove {who}…", run(SessionAction.REMOVE),
+                      f"Remove it from the store and its profile, after asking{key('remove-session')}")  # fmt: skip
 
 
 def commands_for(screen: object, app: App[object]) -> Iterator[Command]:

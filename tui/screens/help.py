@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.paths import user_themes_dir
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.error import ErrorDialog
 from tui.dialogs.export import ExportDialog
 from tui.screens.main import MainScreen
@@ -69,6 +70,7 @@ def binding_sections(app_class: type) -> list[tuple[str, list[BindingType]]]:
         ("Roles inspector", [*RolesTable.BINDINGS, *RolesScreen.BINDINGS]),
         ("Export dialog", list(ExportDialog.BINDINGS)),
         ("Error dialog", list(ErrorDialog.BINDINGS)),
+        ("Confirmation", list(ConfirmDialog.BINDINGS)),
         ("Help", list(HelpScreen.BINDINGS)),
     ]
 

@@ -45,6 +45,7 @@ class MainScreen(Screen[None]):
         Binding("w", "session('write_profile')", "Write", tooltip="Write the session to its ~/.aws/credentials profile", id="write-profile"),
         Binding("r", "session('refresh_session')", "Refresh", tooltip="Sign in again and assume the same role", id="refresh-session"),
         Binding("o", "session('open_console')", "Console", tooltip="Open (or copy) an AWS console sign-in URL", id="open-console"),
+        Binding("x,delete", "session('remove_session')", "Remove", tooltip="Remove the session (and the profile we wrote for it), after asking", id="remove-session"),
     ]  # fmt: skip
 
     def __init__(self, ctx: Context) -> None:

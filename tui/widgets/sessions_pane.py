@@ -44,6 +44,7 @@ ERROR_TITLES = {
     "console": "Could not open the AWS console",
     "sessions": "Could not read the sessions",
     "renewal": "Could not renew the sessions",
+    "remove": "Could not remove the session",
 }
 RENEW_EVERY = 5  # ticks between looks for sessions due for renewal
 RETRY_AFTER = timedelta(minutes=1)  # after a renewal failure that may pass (network, STS)
@@ -58,6 +59,7 @@ class SessionAction(StrEnum):
     WRITE = "write_profile"
     CONSOLE = "open_console"
     REFRESH = "refresh_session"
+    REMOVE = "remove_session"
 
 
 class SessionsPane(Vertical):
@@ -98,6 +100,7 @@ class SessionsPane(Vertical):
     class _Done(Message, bubble=False):
         text: str  # never a secret; toasted unless empty
         severity: SeverityLevel = "information"
+        reload: bool = False  # the store changed: read it again
 
     def __init__(self, ctx: Context, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -321,6 +324,8 @@ class SessionsPane(Vertical):
             return False
         if action is SessionAction.REFRESH:
             return self.ctx.account_for(session) is not None
+        if action is SessionAction.REMOVE:
+            return session.key not in self.renewing
         return not session.expired(self.ctx.now())
 
     def perform(self, action: SessionAction, session: Session) -> None:
@@ -335,6 +340,8 @@ class SessionsPane(Vertical):
                 self.open_console(session)
             case SessionAction.REFRESH:
                 self.refresh_session(session)
+            case SessionAction.REMOVE:
+                self.confirm_remove(session)
 
     def copy_exports(self, session: Session) -> None:
         shell = self.ctx.config.settings.export_shell
@@ -365,6 +372,33 @@ class SessionsPane(Vertical):
             )
             return
         self.post_message(self.RefreshWanted(account, session))
+
+    def confirm_remove(self, session: Session) -> None:
+        """Ask first; then the session leaves the store and, if still ours, its profile."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        path = self.ctx.config.settings.credentials_file
+        question = ConfirmDialog(
+            f"Remove {self.label(session)}?",
+            f"The session leaves the store, and profile {session.profile} leaves {path} if it "
+            "still holds this session's keys. Signing in again brings it back.",
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._busy(f"Removing {self.label(session)}")
+                self._remove_worker(session)
+
+        self.app.push_screen(question, callback=answered)
+
+    @work(thread=True, group="remove", exit_on_error=False)
+    def _remove_worker(self, session: Session) -> None:
+        from tui.core.logout import forget
+
+        path = self.ctx.config.settings.credentials_file
+        done = forget(self.ctx.store, [session], path)
+        profile = f"; profile {done.profiles[0]} removed from {path}" if done.profiles else ""
+        self.post_message(self._Done(f"Removed {self.label(session)}{profile}", reload=True))
 
     @on(DataTable.RowSelected, "#sessions")
     def _export_selected(self, event: DataTable.RowSelected) -> None:
@@ -413,6 +447,8 @@ class SessionsPane(Vertical):
 
     def on_sessions_pane__done(self, message: _Done) -> None:
         self._busy(None)
+        if message.reload:
+            self.reload()
         if message.text:
             self.notify(message.text, severity=message.severity, markup=False)
 
