@@ -119,3 +119,21 @@ async def test_the_picker_without_live_sessions_opens_on_the_accounts(tmp_path) 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert app.screen.accounts_table.has_focus
+
+
+async def test_the_picker_signs_in_on_the_way_and_picks_the_new_session(world) -> None:
+    signer = FakeSigner(saml_maker(world.key, world.roles))
+    app = make_app(world.config, signer=signer, picker=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.accounts_table.has_focus  # no sessions yet
+        await pilot.press("enter")  # sign in to demo-prod
+        await settle(app, pilot)
+        assert isinstance(app.screen, RolesScreen)
+        await pilot.press("down", "enter")  # assume ReadOnly
+        await settle(app, pilot)
+        assert app.screen.sessions.table.has_focus
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert app.return_code == 0
+    assert app.ctx.picked is not None and app.ctx.picked.role_arn == world.readonly[0]
