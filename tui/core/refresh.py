@@ -20,6 +20,7 @@ from tui.core.errors import EntraAwsError, NeedsPerson, RefreshBusy
 from tui.core.paths import ensure_private_dir, state_dir
 from tui.core.sessions import Session, SessionStore
 from tui.core.signin import SignInRequest, assume_and_keep, capture, choose_roles, signed_in_before
+from tui.core.targets import matching
 from tui.core.timeutil import utcnow
 
 log = logging.getLogger("entra_aws.refresh")
@@ -38,11 +39,12 @@ def fresh_session(
     store: SessionStore, account: Account, role: str | None, fresh_for: float
 ) -> Session | None:
     """The stored session of `account` for `role` (ARN or name; else the default role, else the
-    only one) with more than `fresh_for` seconds left, if there is one."""
+    only one) with more than `fresh_for` seconds left, if there is one (`core.targets` rules)."""
     now = utcnow()
-    found = [s for s in store.find(account.name, role) if s.remaining(now) > fresh_for]
+    named = matching(store.load(), account.name, role, account.aliases)
+    found = [s for s in named if s.remaining(now) > fresh_for]
     if not role and len(found) > 1 and account.default_role:
-        found = [s for s in found if account.default_role in (s.role_arn, s.role_name)]
+        found = matching(found, account.name, account.default_role, account.aliases)
     return found[0] if len(found) == 1 else None
 
 
