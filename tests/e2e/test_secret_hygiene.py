@@ -121,11 +121,11 @@ def test_cli_flows_and_their_errors_leak_nothing(
         assert result.returncode == 0, result.stderr
         sinks.add_result(" ".join(args), result, stdout=True)
     for shell in SHELLS:
-        result = run_debug(world, "env", "prod:Admin", "--shell", shell)
+        result = run_debug(world, "env", "prod:Admin@acme-prod", "--shell", shell)
         assert result.returncode == 0 and result.stdout, result.stderr
         sinks.add_result(f"env --shell {shell}", result, stdout=False)
 
-    result = run_debug(world, "credential-process", "prod", "--role", "Admin")
+    result = run_debug(world, "credential-process", "prod", "--role", "Admin@acme-prod")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     payload = json.loads(result.stdout)  # stdout is exactly one JSON document
@@ -138,7 +138,7 @@ def test_cli_flows_and_their_errors_leak_nothing(
     }
     secrets.add_session("credential-process", payload)
 
-    result = run_debug(world, "console", "prod", "--role", "Admin", "--print")
+    result = run_debug(world, "console", "prod", "--role", "Admin@acme-prod", "--print")
     assert result.returncode == 0, result.stderr
     url = result.stdout.strip()
     assert url.startswith(world.sts.federation_url) and "SigninToken=" in url
@@ -147,7 +147,9 @@ def test_cli_flows_and_their_errors_leak_nothing(
     sinks.add("the console URL itself (it must carry no session key)", url.replace(
         url.partition("SigninToken=")[2], ""))  # fmt: skip
     for browser, status in (("true", 0), ("false", 1)):  # a browser that opens, one that fails
-        result = run_debug(world, "console", "prod", "--role", "Admin", env={"BROWSER": browser})
+        result = run_debug(
+            world, "console", "prod", "--role", "Admin@acme-prod", env={"BROWSER": browser}
+        )
         assert result.returncode == status, result.stderr
         sinks.add_result(f"console with BROWSER={browser}", result, stdout=True)
 
