@@ -281,7 +281,7 @@ async def test_the_accounts_screen_says_what_it_assumes_while_sts_answers(world)
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert isinstance(app.screen, MainScreen)
-        assert "Assuming Admin in demo-prod for 1h" in str(app.screen.status.render())
+        assert "Assuming Admin@prod-main in demo-prod for 1h" in str(app.screen.status.render())
         await settle(app, pilot)
         assert "Assuming" not in str(app.screen.status.render())
         assert [s.role_name for s in SessionStore().load()] == ["Admin"]

@@ -22,6 +22,7 @@ from tui.context import Context
 from tui.core.config import Account
 from tui.core.errors import EntraAwsError, NeedsPerson, SamlError
 from tui.core.sessions import Session
+from tui.core.targets import spell_role
 from tui.core.timeutil import format_duration, format_remaining
 from tui.dialogs.error import show_failure
 
@@ -139,7 +140,9 @@ class SignInController(Widget):
         """Assume what was picked on the roles screen (the screen beneath repaints meanwhile)."""
         if choice is None:
             return
-        names = ", ".join(role.name for role in choice.roles)
+        names = ", ".join(
+            spell_role(role.role_arn, choice.account.aliases) for role in choice.roles
+        )
         length = format_duration(choice.duration)
         self.activity = f"Assuming {names} in {choice.account.name} for {length}"
         self.post_message(self.Changed())
@@ -163,9 +166,11 @@ class SignInController(Widget):
         if role is None:
             raise SamlError(
                 f"The new sign-in to {account.name} no longer carries the role "
-                f"{refresh.role_name}; ask your Entra admin, or sign in and pick another role."
+                f"{spell_role(refresh.role_arn, account.aliases)}; ask your Entra admin, or sign in "
+                "and pick another role."
             )
-        self.post_message(self._Progress(account.name, f"Assuming {role.name}"))
+        where = spell_role(role.role_arn, account.aliases)
+        self.post_message(self._Progress(account.name, f"Assuming {where}"))
         from tui.core.signin import assume_and_keep
 
         kept = assume_and_keep(
