@@ -113,8 +113,7 @@ class MainScreen(Screen[None]):
             return
         if self.ctx.picker:
             self.status.say(
-                f"{live} live session{'s' * (live != 1)} · Enter on a session switches this shell "
-                "to it · Enter on an account signs in · Esc leaves the shell as it was"
+                f"{live} live · Enter on a session switches this shell · Esc leaves it as it was"
             )
             return
         self.status.say(

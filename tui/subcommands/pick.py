@@ -16,7 +16,13 @@ from tui.core.errors import ConfigError, EntraAwsError
 from tui.core.exports import shell_export
 from tui.core.paths import config_path
 from tui.core.sessions import Session, SessionStore
-from tui.subcommands.common import config_from, pick_session, require_live, target_and_role
+from tui.subcommands.common import (
+    config_from,
+    pick_session,
+    require_live,
+    say,
+    target_and_role,
+)
 
 NOTHING_PICKED = 1
 
@@ -61,4 +67,9 @@ def run(args: argparse.Namespace) -> int:
             return NOTHING_PICKED
         session = picked
     print(shell_export(session, args.shell or settings.export_shell), end="", flush=True)
+    if sys.stdout.isatty():  # printed, not evaluated: say how to make it count
+        say(
+            'entra-aws: this shell did not change; run `eval "$(entra-aws pick)"`, or `eaws` '
+            'after `eval "$(entra-aws shell-init bash)"`.'
+        )
     return 0
