@@ -470,3 +470,14 @@ def test_credential_process_for_a_role_never_assumed_does_not_say_expired(
     line = assert_user_error(*run(capsys, *args))
     assert "no session for prod:Nope yet" in line and "expired" not in line
     assert "entra-aws login prod --role Nope" in line
+
+
+def test_credential_process_refuses_a_role_name_in_two_aws_accounts(capsys, config_file):
+    other = "arn:aws:iam::210987654321:role/ReadOnly"
+    SessionStore().save([session(role_arn=READONLY), session(role_arn=other, access_key_id="B")])
+    args = ("--config", str(config_file), "credential-process", "prod", "--role", "ReadOnly")
+    line = assert_user_error(*run(capsys, *args))
+    assert "prod:ReadOnly@prod-main, prod:ReadOnly@210987654321" in line
+    args = (*args[:-1], "ReadOnly@210987654321")
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and json.loads(out)["AccessKeyId"] == "B"
