@@ -45,7 +45,7 @@ def _fill(template: str, account_name: str, account: Account, role: Role) -> str
     name = template.format(
         account=account_name,
         role=role.name,
-        aws=account.alias(role.account_id) or role.account_id,
+        aws=_UNSAFE.sub("-", account.alias(role.account_id)).strip("-") or role.account_id,
         account_id=role.account_id,
     )
     return _UNSAFE.sub("-", name).strip("-") or f"{account_name}-{role.name}"
