@@ -61,6 +61,8 @@ def describe(plan: Plan, dry_run: bool) -> list[str]:
         )
     elif dry_run:
         lines.append(f"Nothing was written to {path} (--dry-run).")
+    else:
+        lines.append(f"Updated {path}.")
     return lines
 
 
