@@ -133,6 +133,17 @@ class Plan:
     def changed(self) -> bool:
         return bool(self.written or self.removed)
 
+    def summary(self, path: Path) -> str:
+        """One sentence for a toast or a status line."""
+        theirs = f"; {len(self.theirs)} of yours by the same name left alone" if self.theirs else ""
+        if not self.changed:
+            count = len(self.unchanged)
+            return f"{path} is up to date ({count} profile{'s' * (count != 1)}){theirs}."
+        parts = [f"wrote {len(self.written)} profile{'s' * (len(self.written) != 1)}"]
+        if self.removed:
+            parts.append(f"removed {len(self.removed)}")
+        return f"{path}: {', '.join(parts)}{theirs}."
+
 
 def _split(text: str) -> list[str]:
     return _LINE_RE.findall(text)
