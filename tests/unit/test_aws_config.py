@@ -17,8 +17,10 @@ from tui.core.aws_config import (
     process_command,
     update,
     wanted_profiles,
+    write_profiles_for,
 )
 from tui.core.config import Account, Config, Settings
+from tui.core.errors import EntraAwsError
 from tui.core.roles import Role
 
 from .builders import ADMIN, DEV_ADMIN, DEV_PROVIDER, PROVIDER, READONLY
@@ -234,3 +236,23 @@ def test_the_command_is_the_installed_script_with_a_non_default_config(tmp_path)
     command = entra_aws_command()
     assert os.path.isabs(command) and Path(command).name.startswith("entra-aws")
     assert process_command(config(tmp_path)) == [command, "--config", str(tmp_path / "config.toml")]
+
+
+def test_another_accounts_section_by_the_same_name_is_left_alone(tmp_path):
+    path = tmp_path / "config"
+    cfg = config(tmp_path, template="shared-{role}")
+    other = Account("dev", "contoso.com", "https://signin.aws.amazon.com/saml#2", "us-east-1")
+    update(path, profiles(cfg, [DEV_ROLE], other), ["dev"])
+    before = path.read_bytes()
+    plan = update(path, profiles(cfg, [ADMIN_ROLE]), ["prod"])
+    assert plan.theirs == [("shared-Admin", 1)] and not plan.changed
+    assert path.read_bytes() == before
+
+
+def test_a_template_giving_two_accounts_one_name_is_refused(tmp_path):
+    cfg = config(tmp_path, template="shared-{role}")
+    other = Account("dev", "contoso.com", "https://signin.aws.amazon.com/saml#2", "us-east-1")
+    path = tmp_path / "config"
+    with pytest.raises(EntraAwsError, match="the same profile name shared-Admin"):
+        write_profiles_for(cfg, [(ACCOUNT, [ADMIN_ROLE]), (other, [DEV_ROLE])], path=path)
+    assert not path.exists()

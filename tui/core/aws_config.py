@@ -230,7 +230,8 @@ def plan(text: str, path: Path, wanted: Sequence[Wanted], accounts: Iterable[str
         ours = section.owner is not None
         if name is None or (not ours and name not in by_name):
             continue
-        if not ours:  # the user's own profile by a name we would write: theirs wins
+        other = ours and section.owner not in owners and name in by_name and section.owner != ""
+        if not ours or other:  # the user's (or another account's) profile by our name: it stays
             result.theirs.append((name, section.start + 1))
             done.add(name)
             continue
@@ -344,5 +345,14 @@ def write_profiles_for(
     wanted = [
         w for account, roles in offered for w in wanted_profiles(config, account, roles, command)
     ]
+    first: dict[str, Wanted] = {}
+    for item in wanted:
+        clash = first.setdefault(item.name, item)
+        if clash is not item:
+            raise EntraAwsError(
+                f"profile_template gives {clash.account}:{clash.role.name} and "
+                f"{item.account}:{item.role.name} the same profile name {item.name}; add "
+                "{account} or {account_id} to it."
+            )
     accounts = [account.name for account, _ in offered]
     return update(path or config_file_path(), wanted, accounts, dry_run=dry_run)

@@ -40,8 +40,10 @@ class SignIns:
         except (OSError, ValueError, RecursionError):
             log.warning("%s is unreadable; the roles of earlier sign-ins are forgotten", self.path)
             return {}
-        accounts = document.get("accounts") if isinstance(document, dict) else None
-        if document.get("version") != VERSION or not isinstance(accounts, dict):
+        if not isinstance(document, dict) or document.get("version") != VERSION:
+            return {}
+        accounts = document.get("accounts")
+        if not isinstance(accounts, dict):
             return {}
         return {k: v for k, v in accounts.items() if isinstance(v, dict)}
 
