@@ -35,6 +35,9 @@ needs_xvfb = pytest.mark.skipif(
     not (shutil.which("Xvfb") and shutil.which("xdotool")), reason="Xvfb and xdotool needed"
 )
 ACS = "https://signin.aws.amazon.com/saml"
+# A closed window must cancel the sign-in when it is noticed (~0.1 s quiet), not when the 30 s
+# timeout runs out; the bound leaves room for a loaded 2-core machine.
+CANCEL_BOUND = 5.0
 
 
 def fast(**overrides: object) -> BrowserSettings:

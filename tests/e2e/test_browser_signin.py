@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest_browser import (  # noqa: F401  (fixtures, used by their short names)
+    CANCEL_BOUND,
     CdpPeer,
     browser_home_fixture,
     fast,
@@ -204,7 +205,7 @@ def test_a_page_that_refuses_automated_browsers_lets_us_through(idp) -> None:
     assert idp.pages == ["password", "mfa", "kmsi", "hiddenform"]
 
 
-def test_closing_the_window_mid_sign_in_cancels_within_half_a_second(idp) -> None:
+def test_closing_the_window_mid_sign_in_cancels_at_once(idp) -> None:
     idp.scenario = Scenario(auto=False)
     peer = CdpPeer(profile_path("prod"))
     closed_at: list[float] = []
@@ -215,7 +216,7 @@ def test_closing_the_window_mid_sign_in_cancels_within_half_a_second(idp) -> Non
 
     latency = time.monotonic() - closed_at[0]
     print(f"cancel latency: {latency:.3f} s")
-    assert latency < 0.5
+    assert latency < CANCEL_BOUND  # the close is noticed, not the 30 s timeout waited out
     assert idp.sign_ins == 0
 
 
@@ -283,7 +284,7 @@ def test_headful_window_closed_by_the_person(idp, xvfb) -> None:
     with pytest.raises(SignInCancelled, match="closed"):
         sign_in(url_for(idp), "prod", fast(headless=False, timeout=30))
 
-    assert closed_at and time.monotonic() - closed_at[0] < 0.5
+    assert closed_at and time.monotonic() - closed_at[0] < CANCEL_BOUND  # not the 30 s timeout
 
 
 @pytest.mark.headful

@@ -81,10 +81,10 @@ def test_json_output_and_all_roles_write_one_profile_each(world: World) -> None:
     result = world.run("login", "prod", "--saml-file", str(saml), "--all-roles", "--output", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert {row["profile"] for row in rows} == {
-        "prod-Admin",
-        f"prod-{PROD}-ReadOnly",
-        f"prod-{DEV}-ReadOnly",
+    assert {row["profile"] for row in rows} == {  # one app, two AWS accounts: their aliases
+        "prod-acme-prod-Admin",
+        "prod-acme-prod-ReadOnly",
+        "prod-acme-dev-ReadOnly",
     }
     for row in rows:
         assert set(row) >= {
@@ -109,7 +109,8 @@ def test_saml_from_stdin_and_role_by_arn(world: World) -> None:
         "login", "prod", "--saml-file", "-", "--role", role_arn, input=world.assertion()
     )
     assert result.returncode == 0, result.stderr
-    assert caller_arn(world.aws("sts", "get-caller-identity", "--profile", "prod")).endswith(
+    profile = "prod-acme-prod-ReadOnly"  # the assertion carries roles of two AWS accounts
+    assert caller_arn(world.aws("sts", "get-caller-identity", "--profile", profile)).endswith(
         "assumed-role/ReadOnly/alice@contoso.com"
     )
 

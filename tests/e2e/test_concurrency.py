@@ -302,7 +302,7 @@ async def test_twenty_processes_and_the_tui_write_the_same_files(
                     assert time.monotonic() < deadline, "the TUI never showed the new sessions"
                     await pilot.pause(0.2)
                 admin = store[admin_key]
-                assert dict(profiles["prod"])["aws_session_token"] == admin.session_token
+                assert dict(profiles["prod-Admin"])["aws_session_token"] == admin.session_token
                 assert not app.error_texts, app.error_texts
     finally:
         watcher.stop.set()

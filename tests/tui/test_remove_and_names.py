@@ -84,7 +84,7 @@ async def test_the_same_role_name_in_two_aws_accounts_is_told_apart(world) -> No
         toast = [n for n in notes(app) if n.startswith("Assumed")]
         assert toast == [
             "Assumed ReadOnly@prod-main, ReadOnly@dev-sandbox — profiles "
-            "demo-prod-111111111111-ReadOnly, demo-prod-222222222222-ReadOnly written"
+            "demo-prod-prod-main-ReadOnly, demo-prod-dev-sandbox-ReadOnly written"
         ]
         names = [c.name for c in commands_for(app.screen, app)]
         copies = [n for n in names if n.startswith("Copy exports for")]

@@ -46,9 +46,10 @@ async def test_enter_signs_in_and_enter_assumes_the_highlighted_role(world) -> N
         assert isinstance(app.screen, MainScreen)
         sessions = SessionStore().load()
         assert [s.role_name for s in sessions] == ["Admin"]
-        assert sessions[0].profile == "demo-prod"
-        assert read_profile(world.config.settings.credentials_file, "demo-prod")
-        assert "Assumed Admin@prod-main — profile demo-prod written" in notes(app)
+        name = "demo-prod-prod-main-Admin"  # the app carries roles of two AWS accounts
+        assert sessions[0].profile == name
+        assert read_profile(world.config.settings.credentials_file, name)["region"] == "us-east-1"
+        assert f"Assumed Admin@prod-main — profile {name} written" in notes(app)
         assert signer.calls == [False]  # never signed in before: visible first
         assert "demo-prod|" + world.admin[0] in app.screen.sessions.table.sessions
 
@@ -66,15 +67,15 @@ async def test_space_marks_and_shift_a_assumes_all_marked_from_one_sign_in(world
         assert isinstance(app.screen, MainScreen)
         assert len(world.sts.calls) == 2
         assert sorted(s.profile for s in SessionStore().load()) == [
-            "demo-prod-Admin",
-            "demo-prod-ReadOnly",
+            "demo-prod-prod-main-Admin",
+            "demo-prod-prod-main-ReadOnly",
         ]
         path = world.config.settings.credentials_file
-        assert read_profile(path, "demo-prod-Admin")["aws_access_key_id"]
-        assert read_profile(path, "demo-prod-ReadOnly")["aws_access_key_id"]
+        assert read_profile(path, "demo-prod-prod-main-Admin")["aws_access_key_id"]
+        assert read_profile(path, "demo-prod-prod-main-ReadOnly")["aws_access_key_id"]
         assert (
-            "Assumed Admin@prod-main, ReadOnly@prod-main — profiles demo-prod-Admin, demo-prod-ReadOnly written"
-            in notes(app)
+            "Assumed Admin@prod-main, ReadOnly@prod-main — profiles demo-prod-prod-main-Admin, "
+            "demo-prod-prod-main-ReadOnly written" in notes(app)
         )
 
 
@@ -213,7 +214,10 @@ async def test_r_refreshes_the_highlighted_session_with_the_same_role(world) -> 
         [renewed] = SessionStore().load()
         assert renewed.role_name == "ReadOnly" and renewed.profile == first.profile
         assert renewed.access_key_id != first.access_key_id
-        assert "Refreshed ReadOnly@prod-main — profile demo-prod written" in notes(app)
+        assert (
+            "Refreshed ReadOnly@prod-main — profile demo-prod-prod-main-ReadOnly written"
+            in notes(app)
+        )
 
 
 def test_the_status_line_counts_down_and_says_when_cancelling() -> None:

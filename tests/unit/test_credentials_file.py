@@ -390,14 +390,14 @@ def test_remove_profiles_takes_out_only_our_keys_and_keeps_the_rest(tmp_path):
     path = tmp_path / "credentials"
     path.write_text(
         "[other]\naws_access_key_id = AKIAOTHER\n\n"
-        "[ours]\naws_access_key_id = ASIAOURS\naws_secret_access_key = s\nregion = eu-west-1\n\n"
+        "[ours]\naws_access_key_id = ASIAOURS\naws_secret_access_key = s\nregion = eu-west-1\noutput = json\n\n"
         "[gone]\naws_access_key_id = ASIAGONE\naws_session_token = t\n\n"
         "[changed]\naws_access_key_id = AKIASOMEONE\n"
     )
     owned = {"ours": {"ASIAOURS"}, "gone": {"ASIAGONE"}, "changed": {"ASIAMINE"}}
     assert remove_profiles(path, owned) == ["ours", "gone"]
     assert path.read_text() == (
-        "[other]\naws_access_key_id = AKIAOTHER\n\n[ours]\nregion = eu-west-1\n\n"
+        "[other]\naws_access_key_id = AKIAOTHER\n\n[ours]\noutput = json\n\n"
         "[changed]\naws_access_key_id = AKIASOMEONE\n"
     )
     assert remove_profiles(path, owned) == []

@@ -184,20 +184,22 @@ def test_no_roles_at_all():
 # --- profile names -------------------------------------------------------------------------
 
 
-def test_profile_names():
+def test_profile_names_do_not_depend_on_how_many_roles_were_picked():
     admin, read, dev = (
         Role(ADMIN, PROVIDER),
         Role(READONLY, PROVIDER),
         Role(DEV_ADMIN, DEV_PROVIDER),
     )
-    assert profile_names(ACCOUNT, [admin]) == {admin: "prod"}
-    assert profile_names(ACCOUNT, [admin], "ci") == {admin: "ci"}
-    assert profile_names(ACCOUNT, [admin, read]) == {admin: "prod-Admin", read: "prod-ReadOnly"}
-    assert profile_names(ACCOUNT, [admin, dev, read]) == {
-        admin: "prod-123456789012-Admin",
+    offered = [admin, dev, read]  # one app, two AWS accounts: the alias or id is in the name
+    expected = {
+        admin: "prod-prod-main-Admin",
         dev: "prod-210987654321-Admin",
-        read: "prod-ReadOnly",
+        read: "prod-prod-main-ReadOnly",
     }
+    assert profile_names(ACCOUNT, [admin], offered) == {admin: expected[admin]}
+    assert profile_names(ACCOUNT, offered, offered) == expected
+    assert profile_names(ACCOUNT, [admin], [admin, read]) == {admin: "prod-Admin"}
+    assert profile_names(ACCOUNT, [admin], [admin, read], override="ci") == {admin: "ci"}
 
 
 # --- assume and keep --------------------------------------------------------------------------

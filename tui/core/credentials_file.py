@@ -28,6 +28,7 @@ _MANAGED = (
     "aws_secret_access_key",
     "aws_session_token",
     "x_security_token_expires",
+    "region",
 )
 _REMOVED = ("aws_security_token",)
 
@@ -38,6 +39,7 @@ def _profile_lines(session: Session) -> list[str]:
         f"aws_secret_access_key = {session.secret_access_key}",
         f"aws_session_token = {session.session_token}",
         f"x_security_token_expires = {rfc3339(session.expiration)}",
+        *([f"region = {session.region}"] if session.region else []),
     ]
 
 

@@ -20,10 +20,12 @@ from tui.core.credentials_file import write_profiles
 from tui.core.durations import DurationMemory
 from tui.core.errors import EncryptedAssertionError, EntraAwsError, FileWriteError, SamlError
 from tui.core.paths import state_dir
+from tui.core.profile_names import profile_names
 from tui.core.roles import Role, is_role_arn
 from tui.core.saml_input import read_saml_source as read_saml_source  # its old home
 from tui.core.saml_request import build_authn_request
 from tui.core.sessions import Session, SessionStore
+from tui.core.signins import SignIns
 from tui.core.sts import Assumed, StsGateway, warm_client
 from tui.core.targets import names_role
 from tui.core.timeutil import rfc3339, utcnow
@@ -241,21 +243,6 @@ def choose_roles(
     )
 
 
-def profile_names(
-    account: Account, roles: Sequence[Role], override: str | None = None
-) -> dict[Role, str]:
-    """One role → the account's profile; several → `<profile>-<role>` (plus the account ID on clashes)."""
-    base = override or account.profile_name
-    if len(roles) == 1:
-        return {roles[0]: base}
-    names: dict[Role, str] = {}
-    clashing = {role.name for role in roles if sum(r.name == role.name for r in roles) > 1}
-    for role in roles:
-        suffix = f"{role.account_id}-{role.name}" if role.name in clashing else role.name
-        names[role] = f"{base}-{suffix}"
-    return names
-
-
 def _session(
     account: Account, assumed: Assumed, profile: str, assertion: Assertion, now: datetime
 ) -> Session:
@@ -294,6 +281,17 @@ def durations_path() -> Path:
     return state_dir() / "durations.json"
 
 
+def remember_sign_in(store: SessionStore, account: Account, assertion: Assertion) -> None:
+    """Keep the roles this sign-in offered (beside the session store) for `profiles` and the
+    profile-name rule; failing to is worth a log line, not a failed sign-in."""
+    if not assertion.roles:
+        return
+    try:
+        SignIns(store.path.with_name("signins.json")).remember(account.name, assertion.roles)
+    except FileWriteError as exc:
+        log.warning("could not remember the roles of %s's sign-in: %s", account.name, exc)
+
+
 def assume_and_keep(
     config: Config,
     account: Account,
@@ -310,7 +308,11 @@ def assume_and_keep(
         account.effective_sts_endpoint, account.region, DurationMemory(durations_path())
     )
     results = gateway.assume_many(assertion, roles, duration or config.duration_for(account))
-    names = profile_names(account, roles, profile)
+    store = store or SessionStore()
+    remember_sign_in(store, account, assertion)
+    names = profile_names(
+        account, roles, assertion.roles, config.settings.profile_template, profile
+    )
     now = utcnow().replace(microsecond=0)  # whole seconds, as the store keeps them
     outcomes = [
         Outcome(r.role, names[r.role], _session(account, r, names[r.role], assertion, now))
@@ -326,7 +328,7 @@ def assume_and_keep(
             log.debug("could not assume %s (%s)", r.role.role_arn, r.error.code if r.error else "")
     kept = Kept(outcomes)
     if kept.sessions:
-        (store or SessionStore()).save(kept.sessions)
+        store.save(kept.sessions)
         if write:
             try:
                 write_profiles(

@@ -17,11 +17,13 @@ from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Header, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from tui.context import Context
 from tui.core.assertion import Assertion
 from tui.core.config import Account
 from tui.core.durations import DurationMemory, duration_choices
+from tui.core.errors import EntraAwsError
 from tui.core.roles import Role
 from tui.core.signin import durations_path
 from tui.core.timeutil import format_duration, format_remaining
@@ -63,6 +65,7 @@ class RolesScreen(Screen[Choice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "Mark", tooltip="Mark or unmark the highlighted role", id="mark"),
         Binding("A", "assume_marked", "Assume marked", tooltip="Assume every marked role from this one sign-in", id="assume-marked"),
+        Binding("p", "write_config_profiles", "Profiles", tooltip="Write ~/.aws/config profiles for these roles", id="config-profiles"),
         Binding("d", "pick_duration", "Duration", tooltip="Choose how long the sessions last", id="duration"),
         Binding("escape", "back", "Back", tooltip="Back to the accounts; this sign-in is dropped", id="back"),
     ]  # fmt: skip
@@ -164,6 +167,40 @@ class RolesScreen(Screen[Choice | None]):
 
     def action_pick_duration(self) -> None:
         self.query_one("#duration", Select).focus()
+
+    def action_write_config_profiles(self) -> None:
+        """A credential_process profile for every role of this sign-in, written in a worker."""
+        self.query_one("#status", StatusLine).say("Writing ~/.aws/config profiles…", busy=True)
+        self.run_worker(
+            self._write_config_profiles, thread=True, group="config-profiles", exit_on_error=False
+        )
+
+    def _write_config_profiles(self) -> str:
+        from tui.core.aws_config import config_file_path, write_profiles_for
+        from tui.core.signin import remember_sign_in
+
+        roles = list(self.assertion.roles)
+        remember_sign_in(self.ctx.store, self.account, self.assertion)
+        plan = write_profiles_for(self.ctx.config, [(self.account, roles)])
+        return plan.summary(config_file_path())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "config-profiles":
+            return
+        status = self.query_one("#status", StatusLine)
+        if event.state == WorkerState.SUCCESS:
+            text = str(event.worker.result)
+            status.say(text)
+            self.notify(text, markup=False)
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = (
+                str(error)
+                if isinstance(error, EntraAwsError)
+                else "Could not write the ~/.aws/config profiles."
+            )
+            status.say(text, alert=True)
+            self.notify(text, severity="error", markup=False)
 
     def action_back(self) -> None:
         self.dismiss(None)
