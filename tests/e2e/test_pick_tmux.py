@@ -105,3 +105,13 @@ def test_pick_down_enter_switches_the_shell_and_esc_leaves_it(shell: Shell) -> N
     shell.type(SHOW)
     text = shell.wait_for(r"RC=\d+ ARN=\S", "the caller identity a third time", count=3)
     assert f"RC=0 ARN={ADMIN}" in text
+
+
+def test_pick_with_a_name_that_fits_two_sessions_opens_the_picker(shell: Shell) -> None:
+    shell.type('eval "$(entra-aws pick prod)"; echo "PICK=$?"')  # Admin and ReadOnly: ask
+    shell.wait_for(r"Enter on a session switches this shell", "the picker")
+    shell.wait_for(r"ReadOnly", "the sessions")
+    shell.keys("Enter")
+    shell.wait_for(r"PICK=0", "the picker's exit")
+    shell.type(SHOW)
+    assert f"RC=0 ARN={ADMIN}" in shell.wait_for(r"RC=\d+ ARN=\S", "the caller identity")
