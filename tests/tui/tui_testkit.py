@@ -171,3 +171,8 @@ def saml_maker(
 
 def cell_text(table: Any, row: str, column: str) -> str:
     return str(table.get_cell(row, column))
+
+
+def screen_text(app: Any) -> list[str]:
+    """The lines on the terminal now, as a person would read them (toasts included)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -11,6 +11,7 @@ import textwrap
 import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -297,6 +298,25 @@ def test_sessions_lists_without_secrets(capsys):
     assert 1700 < row["seconds_left"] <= 1800
     assert row["expired"] is False
     assert s.secret_access_key not in out
+
+
+def test_sessions_prints_local_expiry_with_zone_and_one_left_format(capsys, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        end = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
+        SessionStore().save([session(expiration=end)])
+        _, out, _ = run(capsys, "sessions")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    header, row = out.splitlines()
+    assert "EXPIRES " in header and "(UTC)" not in header
+    local = end.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"{local:%Y-%m-%d %H:%M} {local.tzname()}" in row
+    assert " 0:29:5" in row or " 0:30:00" in row  # H:MM:SS, as the app's Left column
 
 
 def test_sessions_with_a_corrupt_store_warns_once(capsys):

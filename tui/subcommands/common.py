@@ -9,7 +9,6 @@ from tui.core.config import Config, load_config
 from tui.core.errors import SessionError
 from tui.core.paths import config_path
 from tui.core.sessions import Session, SessionStore
-from tui.core.timeutil import format_remaining, utcnow
 
 
 def config_from(args: argparse.Namespace, *, missing_ok: bool = False) -> Config:
@@ -63,7 +62,3 @@ def require_live(session: Session) -> Session:
             f"`entra-aws login {session.account} --role {session.role_name}`."
         )
     return session
-
-
-def time_left(session: Session) -> str:
-    return format_remaining(session.remaining(utcnow()))
