@@ -8,6 +8,7 @@ import pytest
 from tui_testkit import (
     DEV_ID,
     FIXED_NOW,
+    PROD_ID,
     Clock,
     config,
     demo_accounts,
@@ -17,6 +18,7 @@ from tui_testkit import (
 )
 
 from tui.core.sessions import SessionStore
+from tui.providers import commands_for
 
 LONG = "demo-prod-a-very-long-profile-name-admin"
 SIZES = [(80, 24), (140, 45)]
@@ -80,3 +82,79 @@ async def test_footer_keeps_help_and_quit(tmp_path, size) -> None:
         footer = screen_text(app)[-1]
         assert "f1 Help" in footer and "q Quit" in footer, footer
         assert footer.rstrip().endswith("^p palette")
+
+
+def footer_keys(app) -> dict[str, bool]:
+    """The screen's shown keys and whether each is enabled, as the footer draws them."""
+    return {
+        binding.description: enabled
+        for _, binding, enabled, _ in app.screen.active_bindings.values()
+        if binding.show
+    }
+
+
+async def test_session_keys_leave_the_footer_when_there_is_no_session(tmp_path) -> None:
+    app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        keys = footer_keys(app)
+        for name in ("Copy", "Export", "Write", "Refresh", "Console"):
+            assert name not in keys
+        footer = screen_text(app)[-1]
+        assert "c Copy" not in footer and "f1 Help" in footer
+        await pilot.press("c")
+        await pilot.pause()
+        assert "No session yet: sign in to an account with Enter first." in screen_text(app)[-2]
+        assert app.clipboard == ""
+
+
+async def test_keys_on_an_expired_session_are_off_and_say_why(tmp_path) -> None:
+    SessionStore().save(
+        [session("Deploy", account_name="demo-dev", account_id=DEV_ID, left=timedelta(minutes=-3))],
+        now=FIXED_NOW,
+    )
+    app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
+    async with app.run_test(size=(140, 45)) as pilot:
+        await loaded(app, pilot)
+        keys = footer_keys(app)
+        assert keys["Refresh"] is True
+        assert [keys[n] for n in ("Copy", "Export", "Write", "Console")] == [False] * 4
+        names = [c.name for c in commands_for(app.screen, app)]
+        assert not any(n.startswith(("Copy exports", "Export ", "Open the AWS")) for n in names)
+        await pilot.press("c")
+        await pilot.pause()
+        status = screen_text(app)[-2]
+        assert "demo-dev Deploy ran out; press r to sign in again first." in status
+        assert app.clipboard == ""
+
+
+def roles_screen(app, tmp_path):
+    from tui.core.signin import decode_for_account
+    from tui.demo.saml_builder import build_saml_response
+    from tui.demo.signing import load_signing_key
+    from tui.screens.roles import RolesScreen
+
+    provider = f"arn:aws:iam::{PROD_ID}:saml-provider/EntraID"
+    saml = build_saml_response(
+        load_signing_key(tmp_path / "key"),
+        roles=[(f"arn:aws:iam::{PROD_ID}:role/Admin", provider)],
+        issue_instant=FIXED_NOW - timedelta(seconds=60),
+    )
+    account = app.ctx.config.account("demo-prod")
+    return RolesScreen(app.ctx, account, decode_for_account(saml, account))
+
+
+async def test_assume_marked_with_nothing_marked_is_off_and_says_why(tmp_path) -> None:
+    app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await app.push_screen(roles_screen(app, tmp_path))
+        await pilot.pause()
+        assert footer_keys(app)["Assume marked"] is False
+        await pilot.press("A")
+        await pilot.pause()
+        assert "No role is marked: Space marks roles" in screen_text(app)[-2]
+        assert app.screen.is_current  # still on the roles screen, nothing assumed
+        await pilot.press("space")
+        await pilot.pause()
+        assert footer_keys(app)["Assume marked"] is True

@@ -110,7 +110,7 @@ async def test_session_keys_are_disabled_without_a_live_session(tmp_path) -> Non
             "open_console",
             "refresh_session",
         ):
-            assert screen.check_action("session", (action,)) is None
+            assert screen.check_action("session", (action,)) is False  # hidden: no session at all
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == ""

@@ -11,7 +11,7 @@ from collections import deque
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -125,11 +125,30 @@ class MainScreen(Screen[None]):
             table = self.accounts_table
             return (not self.signin.busy and table is not None and table.row_count > 0) or None
         if action == "session":
-            what = SessionAction(str(parameters[0]))
-            if what is SessionAction.REFRESH and self.signin.busy:
-                return None
-            return self.sessions.allows(what, self.sessions.highlighted) or None
+            if not self.sessions.sessions:
+                return False  # no session at all: the keys leave the footer
+            return self._why_not(str(parameters[0])) is None or None
         return True
+
+    def _why_not(self, action: str) -> str | None:
+        what = SessionAction(action)
+        if what is SessionAction.REFRESH and self.signin.busy:
+            return "A sign-in is in progress; wait for it, or press Esc to cancel it."
+        return self.sessions.why_not(what, self.sessions.highlighted)
+
+    def on_key(self, event: events.Key) -> None:
+        """A session key that is off right now says why in the status line."""
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.enabled:
+            return
+        mine = dict(self._binding_chain).get(self)
+        for binding in mine.key_to_bindings.get(event.key, []) if mine else []:
+            if binding.action.startswith("session("):
+                reason = self._why_not(binding.action[len("session(") : -1].strip("'\""))
+                if reason:
+                    event.stop()
+                    self.status.note(reason)
+                return
 
     def action_sign_in(self) -> None:
         """The marked accounts (one browser), else the highlighted one."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -147,6 +148,21 @@ class RolesScreen(Screen[Choice | None]):
             if action == "assume_marked" and not self.table.marked:
                 return None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """An assume or mark key that is off right now says why in the status line."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.enabled:
+            return
+        action = active.binding.action
+        if self.expired and action in ("assume", "assume_marked", "toggle_mark"):
+            reason = "This sign-in can no longer be redeemed: press Esc and sign in again."
+        elif action == "assume_marked":
+            reason = "No role is marked: Space marks roles, then A assumes them all."
+        else:
+            return
+        event.stop()
+        self.query_one("#status", StatusLine).note(reason)
 
     def action_toggle_mark(self) -> None:
         self.table.toggle_mark()

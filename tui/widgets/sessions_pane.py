@@ -309,11 +309,22 @@ class SessionsPane(Vertical):
 
     def allows(self, action: SessionAction, session: Session | None) -> bool:
         """Whether `action` makes sense for `session` now (refresh: see the screen)."""
+        return self.why_not(action, session) is None
+
+    def why_not(self, action: SessionAction, session: Session | None) -> str | None:
+        """One line saying why `action` cannot act on `session` now; None when it can."""
         if session is None:
-            return False
+            return "No session yet: sign in to an account with Enter first."
         if action is SessionAction.REFRESH:
-            return self.ctx.account_for(session) is not None
-        return not session.expired(self.ctx.now())
+            if self.ctx.account_for(session) is None:
+                return f"{session.account} is no longer in the config, so it cannot be refreshed."
+            return None
+        if session.expired(self.ctx.now()):
+            from tui.screens.help import key_for
+
+            press = key_for(self.app, "refresh-session") or "r"
+            return f"{label(session)} ran out; press {press} to sign in again first."
+        return None
 
     def perform(self, action: SessionAction, session: Session) -> None:
         match action:
