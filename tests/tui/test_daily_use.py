@@ -158,3 +158,14 @@ async def test_assume_marked_with_nothing_marked_is_off_and_says_why(tmp_path) -
         await pilot.press("space")
         await pilot.pause()
         assert footer_keys(app)["Assume marked"] is True
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_help_keeps_a_gap_after_the_longest_keys(tmp_path, size) -> None:
+    app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
+    async with app.run_test(size=size) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = " ".join(str(s.render()) for s in app.screen.query(".keys"))
+        assert "tab / shift+tab  Move focus" in text

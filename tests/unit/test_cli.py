@@ -469,3 +469,33 @@ def test_theme_with_a_command_that_has_no_screen_is_refused(capsys):
         main(["--theme", "nord", "sessions"])
     assert caught.value.code == 2
     assert "--theme is for the app (tui, demo), not sessions." in capsys.readouterr().err
+
+
+def test_a_keymap_giving_one_key_two_actions_is_refused(capsys, config_file):
+    config_file.write_text(CONFIG + '\n[keymap]\ncopy-exports = "e"\n')
+    code, out, err = run(capsys, "--config", str(config_file), "tui")
+    line = assert_user_error(code, out, err)
+    assert "'e'" in line and "copy-exports" in line and "export" in line, line
+    config_file.write_text(CONFIG + '\n[keymap]\ncopy-exports = "y"\nexport-copy = "y"\n')
+    from tui.subcommands.run_tui import prepare
+
+    assert prepare(config_file, theme=None).keymap["copy-exports"] == "y"  # other screens: fine
+
+
+def test_log_level_must_be_one_of_the_four(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--log-level", "bogus", "sessions"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'bogus'" in err and "Traceback" not in err
+    assert main(["--log-level", "DEBUG", "sessions"]) == 0
+
+
+@pytest.mark.parametrize("command", ["sessions", "env", "console", "doctor", "login"])
+def test_each_command_help_opens_with_its_one_line(capsys, command):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: entra-aws {command}")
+    first = out.split("\n\n")[1]  # the paragraph after the usage
+    assert first[0].isupper() and first.endswith(".") and "\n" not in first.strip(), first

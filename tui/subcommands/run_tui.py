@@ -52,6 +52,13 @@ def prepare(
     config = load_config(config_path, missing_ok=True)
     from tui.app import EntraAwsApp
 
+    if config.settings.keymap:
+        from tui.screens.help import keymap_clashes
+
+        clashes = keymap_clashes(app_class or EntraAwsApp, config.settings.keymap)
+        if clashes:
+            raise ConfigError(" ".join(clashes))
+
     app = (app_class or EntraAwsApp)(config, theme=theme, demo=demo, headless=headless)
     # Everything imported so far lives as long as the process: keep the collector off it, which
     # spares the first frame ~10 ms of garbage collection passes over module objects.
