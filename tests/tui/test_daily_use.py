@@ -169,3 +169,23 @@ async def test_help_keeps_a_gap_after_the_longest_keys(tmp_path, size) -> None:
         await pilot.pause()
         text = " ".join(str(s.render()) for s in app.screen.query(".keys"))
         assert "tab / shift+tab  Move focus" in text
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_toasts_are_one_line_and_leave_the_status_line_visible(tmp_path, size) -> None:
+    from textual.widgets._toast import Toast
+
+    SessionStore().save([session("Admin", left=timedelta(minutes=10, seconds=30))], now=FIXED_NOW)
+    clock = Clock()
+    app = make_app(config(tmp_path, demo_accounts()), clock=clock)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        screen = await loaded(app, pilot)
+        clock.advance(seconds=31)
+        screen.sessions.tick()
+        await pilot.pause(0.3)
+        [toast] = app.screen.query(Toast)
+        status = screen.query_one("#status").region
+        assert toast.region.height <= 2, toast.region  # the title and one line
+        assert toast.region.bottom < status.y, (toast.region, status)  # the border shows too
+        assert toast.region.right < size[0] - 1
+        assert "demo-prod Admin: 9:59 left (r refreshes)" in "".join(screen_text(app))

@@ -9,7 +9,16 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from tui_testkit import Clock, FakeSigner, cell_text, make_app, renewer_from, saml_maker, session
+from tui_testkit import (
+    Clock,
+    FakeSigner,
+    cell_text,
+    make_app,
+    renewer_from,
+    saml_maker,
+    session,
+    status_text,
+)
 
 from tui.core.assertion import Assertion
 from tui.core.config import Config
@@ -114,7 +123,8 @@ async def test_a_tenant_that_needs_a_person_says_so_once_and_is_not_retried(worl
         assert renewal.calls == [True]
         assert signin.calls == [], "nothing opened a sign-in unasked"
         asked = [t for t in toasts(app) if SIGN_IN_NEEDED in t]
-        assert asked == ["demo-prod Admin: sign-in needed; press r on the row to sign in."]
+        assert asked == ["demo-prod Admin: sign-in needed."]
+        assert status_text(app) == "Renewal needs you: press r on demo-prod Admin to sign in."
         assert cell_text(table, old.key, "state") == SIGN_IN_NEEDED
         # The person presses r: a sign-in, the same role, and the row is itself again.
         screen.query_one("#sessions").focus()
@@ -148,7 +158,7 @@ async def test_a_failure_that_may_pass_is_told_once_and_retried_a_minute_later(w
         screen.sessions.renew_due(clock())
         await until(pilot, lambda: table.sessions[old.key].expiration > old.expiration)
         failed = [t for t in toasts(app) if t.startswith("Could not renew")]
-        assert failed == ["Could not renew demo-prod Admin: STS did not answer."]
+        assert failed == ["Could not renew demo-prod Admin."]
     assert len(signer.calls) == 3
 
 

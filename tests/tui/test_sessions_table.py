@@ -47,7 +47,7 @@ async def test_countdown_turns_warning_then_expired_with_one_notification_each(t
             style = table.get_cell(admin.key, column).style
             assert (style.color, style.bold, style.bgcolor) == (warning.color, True, None)
         expiring = [m for m, s in notes(app) if s == "warning"]
-        assert expiring == ["demo-prod Admin expires in 9:59; press r to refresh it."]
+        assert expiring == ["demo-prod Admin: 9:59 left (r refreshes)"]
         clock.advance(minutes=10)
         screen.sessions.tick()
         screen.sessions.tick()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from tui_testkit import FIXED_NOW, Clock, FakeSigner, make_app, saml_maker
+from tui_testkit import FIXED_NOW, Clock, FakeSigner, make_app, saml_maker, status_text
 
 from tui.core.credentials_file import read_profile
 from tui.core.errors import EntraPageError, NeedsPerson
@@ -48,7 +48,8 @@ async def test_enter_signs_in_and_enter_assumes_the_highlighted_role(world) -> N
         assert [s.role_name for s in sessions] == ["Admin"]
         assert sessions[0].profile == "demo-prod"
         assert read_profile(world.config.settings.credentials_file, "demo-prod")
-        assert "Assumed Admin — profile demo-prod written" in notes(app)
+        assert "Assumed Admin." in notes(app)
+        assert status_text(app) == "Profile demo-prod written"
         assert signer.calls == [False]  # never signed in before: visible first
         assert "demo-prod|" + world.admin[0] in app.screen.sessions.table.sessions
 
@@ -72,10 +73,8 @@ async def test_space_marks_and_shift_a_assumes_all_marked_from_one_sign_in(world
         path = world.config.settings.credentials_file
         assert read_profile(path, "demo-prod-Admin")["aws_access_key_id"]
         assert read_profile(path, "demo-prod-ReadOnly")["aws_access_key_id"]
-        assert (
-            "Assumed Admin, ReadOnly — profiles demo-prod-Admin, demo-prod-ReadOnly written"
-            in notes(app)
-        )
+        assert "Assumed Admin, ReadOnly." in notes(app)
+        assert status_text(app) == "Profiles demo-prod-Admin, demo-prod-ReadOnly written"
 
 
 async def test_duration_picker_defaults_to_the_smaller_of_config_and_session_duration(
@@ -213,7 +212,8 @@ async def test_r_refreshes_the_highlighted_session_with_the_same_role(world) -> 
         [renewed] = SessionStore().load()
         assert renewed.role_name == "ReadOnly" and renewed.profile == first.profile
         assert renewed.access_key_id != first.access_key_id
-        assert "Refreshed ReadOnly — profile demo-prod written" in notes(app)
+        assert "Refreshed ReadOnly." in notes(app)
+        assert status_text(app) == "Profile demo-prod written"
 
 
 def test_the_status_line_counts_down_and_says_when_cancelling() -> None:
@@ -243,8 +243,8 @@ async def test_a_role_sts_refuses_is_shown_in_the_error_dialog_and_the_rest_is_k
         assert isinstance(dialog, ErrorDialog)
         assert dialog.title_text == "Some roles in demo-prod could not be assumed"
         assert len(SessionStore().load()) == 1
-        [assumed] = [n for n in notes(app) if n.startswith("Assumed")]
-        assert assumed.endswith("written")
+        assert [n for n in notes(app) if n.startswith("Assumed")] == ["Assumed ReadOnly."]
+        assert status_text(app).endswith("written")
 
 
 async def test_when_sts_refuses_every_picked_role_the_roles_come_back_under_the_error(
@@ -299,8 +299,8 @@ async def test_a_role_whose_limit_is_shorter_than_asked_says_so_in_the_toast(wor
         await settle(app, pilot)
         [session] = SessionStore().load()
         assert session.role_name == "ReadOnly" and session.duration == 3600
-        [toast] = [n for n in notes(app) if n.startswith("Assumed")]
-        assert toast.endswith("written · ReadOnly for 1h, its limit"), toast
+        assert [n for n in notes(app) if n.startswith("Assumed")] == ["Assumed ReadOnly."]
+        assert status_text(app).endswith("written · ReadOnly for 1h, its limit")
 
 
 def footer_keys(screen) -> dict[str, bool]:

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from tui.context import Context
 from tui.core.config import Account
 from tui.dialogs.error import ErrorDialog
-from tui.screens.outcomes import kept_problem, kept_toast, redeemable
+from tui.outcomes import kept_problem, kept_toast, redeemable
 from tui.widgets.accounts_table import AccountsTable
 from tui.widgets.footer import Footer
 from tui.widgets.sessions_pane import SessionAction, SessionsPane
@@ -31,6 +31,9 @@ from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from tui.core.assertion import Assertion
+
+
+DETAIL_SECONDS = 8.0  # how long the status line shows the detail of a toast
 
 
 class MainScreen(Screen[None]):
@@ -216,6 +219,10 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
         self.show_status()
 
+    @on(SessionsPane.Told)
+    def _told(self, message: SessionsPane.Told) -> None:
+        self.status.note(message.text, DETAIL_SECONDS, alert=False)
+
     @on(SessionsPane.RefreshWanted)
     def _refresh(self, message: SessionsPane.RefreshWanted) -> None:
         self.signin.start(message.account, refresh=message.session)
@@ -263,6 +270,8 @@ class MainScreen(Screen[None]):
         toast = kept_toast(kept, refreshed=message.refreshed, asked=asked)
         if toast is not None:
             self.notify(toast.text, title=message.account, severity=toast.severity, markup=False)
+            if toast.detail:
+                self.status.note(toast.detail, DETAIL_SECONDS, alert=False)
         problem = kept_problem(message.account, kept)
         if problem is not None:
             # Nothing worked but the sign-in still holds: its roles again, under the error.

@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
@@ -35,6 +34,14 @@ from tui.core.renewal import Renewal, due_for_renewal, renewal_window
 from tui.core.sessions import Session, store_order
 from tui.core.timeutil import format_remaining
 from tui.dialogs.error import show_failure
+from tui.outcomes import (
+    Toast,
+    console_toast,
+    expiring_toast,
+    renewal_failed_toast,
+    sign_in_needed_toast,
+    wrote_toast,
+)
 from tui.widgets.sessions_table import SessionsTable, SessionState
 
 ERROR_TITLES = {
@@ -81,6 +88,12 @@ class SessionsPane(Vertical):
         session: Session
 
     @dataclass
+    class Told(Message):
+        """The detail of a short toast, for the status line."""
+
+        text: str
+
+    @dataclass
     class _Loaded(Message, bubble=False):
         sessions: list[Session]
         stamp: tuple[float, int] | None
@@ -92,8 +105,7 @@ class SessionsPane(Vertical):
 
     @dataclass
     class _Done(Message, bubble=False):
-        text: str  # never a secret; toasted unless empty
-        severity: SeverityLevel = "information"
+        toast: Toast | None  # never a secret
 
     def __init__(self, ctx: Context, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -255,23 +267,10 @@ class SessionsPane(Vertical):
                 self._retry_at[key] = now + RETRY_AFTER
                 if key not in self._told:
                     self._told.add(key)
-                    self.notify(
-                        f"Could not renew {label(renewal.old)}: {renewal.error}",
-                        title="Renewal failed",
-                        severity="warning",
-                        markup=False,
-                    )
+                    self.tell(renewal_failed_toast(label(renewal.old), renewal.error), "Renewal")
         if needs_person:
-            from tui.screens.help import key_for
-
-            names = ", ".join(label(s) for s in needs_person)
-            press = key_for(self.app, "refresh-session") or "r"
-            self.notify(
-                f"{names}: sign-in needed; press {press} on the row to sign in.",
-                title="Renewal",
-                severity="warning",
-                markup=False,
-            )
+            labels = [label(s) for s in needs_person]
+            self.tell(sign_in_needed_toast(labels, self._refresh_key()), "Renewal")
         if fresh:
             self.show_kept(fresh)
         else:
@@ -288,12 +287,8 @@ class SessionsPane(Vertical):
             if renewal_window(self.ctx.config, session) > 0:
                 return  # renewal is on its way; it says so if it needs a person
             left = format_remaining(session.remaining(self.ctx.now()))
-            self.notify(
-                f"{label(session)} expires in {left}; press r to refresh it.",
-                title="Session expiring",
-                severity="warning",
-                markup=False,
-            )
+            toast = expiring_toast(label(session), left, self._refresh_key())
+            self.tell(toast, "Session expiring")
         elif state is SessionState.EXPIRED and key not in self._expired:
             self._expired.add(key)
             self._warned.add(key)
@@ -304,6 +299,17 @@ class SessionsPane(Vertical):
                     severity="error",
                     markup=False,
                 )
+
+    def tell(self, toast: Toast, title: str = "") -> None:
+        """A short toast, and its detail (if any) for the status line."""
+        self.notify(toast.text, title=title, severity=toast.severity, markup=False)
+        if toast.detail:
+            self.post_message(self.Told(toast.detail))
+
+    def _refresh_key(self) -> str:
+        from tui.screens.help import key_for
+
+        return key_for(self.app, "refresh-session") or "r"
 
     # What the keys do.
 
@@ -320,10 +326,7 @@ class SessionsPane(Vertical):
                 return f"{session.account} is no longer in the config, so it cannot be refreshed."
             return None
         if session.expired(self.ctx.now()):
-            from tui.screens.help import key_for
-
-            press = key_for(self.app, "refresh-session") or "r"
-            return f"{label(session)} ran out; press {press} to sign in again first."
+            return f"{label(session)} ran out; press {self._refresh_key()} to sign in again first."
         return None
 
     def perform(self, action: SessionAction, session: Session) -> None:
@@ -385,7 +388,7 @@ class SessionsPane(Vertical):
 
         path = self.ctx.config.settings.credentials_file
         write_profiles(path, {session.profile: session})
-        self.post_message(self._Done(f"Wrote profile {session.profile} to {path}"))
+        self.post_message(self._Done(wrote_toast(session.profile, path)))
 
     @work(thread=True, exclusive=True, group="console", exit_on_error=False)
     def _console_worker(self, session: Session) -> None:
@@ -394,19 +397,17 @@ class SessionsPane(Vertical):
         url = console_url(session, federation_url_for(session, self.ctx.account_for(session)))
         if self.ctx.display:
             self.app.call_from_thread(self.app.open_url, url)
-            self.post_message(
-                self._Done(f"Opened the AWS console for {label(session)} in your browser")
-            )
+            self.post_message(self._Done(console_toast(label(session))))
         else:
             what = f"the console sign-in URL for {label(session)}"
             note = "it works for 15 minutes"
             self.app.call_from_thread(copy_text, self.app, url, what, note)
-            self.post_message(self._Done(""))
+            self.post_message(self._Done(None))
 
     def on_sessions_pane__done(self, message: _Done) -> None:
         self._busy(None)
-        if message.text:
-            self.notify(message.text, severity=message.severity, markup=False)
+        if message.toast is not None:
+            self.tell(message.toast)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         event.stop()

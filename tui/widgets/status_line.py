@@ -32,11 +32,12 @@ class StatusLine(Static):
         if self._note is None:
             self._show(text, busy, alert)
 
-    def note(self, text: str, seconds: float = NOTE_SECONDS) -> None:
-        """Say `text` (why a key did nothing) over the status for a few seconds."""
+    def note(self, text: str, seconds: float = NOTE_SECONDS, *, alert: bool = True) -> None:
+        """Say `text` over the status for a few seconds: why a key did nothing (alert), or the
+        detail of what a short toast just said."""
         if self._note is not None:
             self._note.stop()
-        self._show(text, False, True)
+        self._show(text, False, alert)
         self._note = self.set_timer(seconds, self._end_note, name="status-note")
 
     @property
