@@ -189,3 +189,63 @@ async def test_toasts_are_one_line_and_leave_the_status_line_visible(tmp_path, s
         assert toast.region.bottom < status.y, (toast.region, status)  # the border shows too
         assert toast.region.right < size[0] - 1
         assert "demo-prod Admin: 9:59 left (r refreshes)" in "".join(screen_text(app))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_slash_filters_the_focused_list(tmp_path, size) -> None:
+    store_sessions()
+    app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
+    async with app.run_test(size=size) as pilot:
+        screen = await loaded(app, pilot)
+        table = screen.sessions.table
+        table.focus()
+        await pilot.press("slash", *"readonly")
+        await pilot.pause()
+        assert table.row_count == 1 and table.highlighted_session.role_name == "ReadOnly"
+        assert screen.accounts_table.row_count == 2, "the accounts are left alone"
+        assert "Sessions (1 of 3)" in "".join(screen_text(app))
+        screen.sessions.tick()  # the countdown goes on with rows filtered out
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table.has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 3 and not screen.query_one("#sessions-filter").display
+        screen.accounts_table.focus()
+        await pilot.press("slash", *"eu-west")
+        await pilot.pause()
+        assert screen.accounts_table.row_count == 1 and table.row_count == 3
+
+
+async def test_slash_filters_the_roles_and_escape_clears_it_first(tmp_path) -> None:
+    from tui.core.signin import decode_for_account
+    from tui.demo.saml_builder import build_saml_response
+    from tui.demo.signing import load_signing_key
+    from tui.screens.roles import RolesScreen
+
+    provider = f"arn:aws:iam::{PROD_ID}:saml-provider/EntraID"
+    dev = (f"arn:aws:iam::{DEV_ID}:role/Deploy", f"arn:aws:iam::{DEV_ID}:saml-provider/EntraID")
+    saml = build_saml_response(
+        load_signing_key(tmp_path / "key"),
+        roles=[(f"arn:aws:iam::{PROD_ID}:role/Admin", provider), dev],
+        issue_instant=FIXED_NOW - timedelta(seconds=60),
+    )
+    app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        account = app.ctx.config.account("demo-prod")
+        picked = []
+        await app.push_screen(
+            RolesScreen(app.ctx, account, decode_for_account(saml, account)), picked.append
+        )
+        await pilot.pause()
+        roles = app.screen
+        await pilot.press("slash", *"dev-sandbox", "enter")
+        await pilot.pause()
+        assert roles.table.row_count == 1 and roles.table.highlighted_role.name == "Deploy"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is roles and roles.table.row_count == 2  # cleared, still here
+        await pilot.press("slash", *"deploy", "enter", "enter")
+        await pilot.pause()
+        assert [r.name for r in picked[0].roles] == ["Deploy"]

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Static
 
 from tui.context import Context
@@ -40,7 +41,7 @@ class MainScreen(Screen[None]):
     CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#accounts"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", tooltip="Narrow the accounts by name, alias, id or region", id="filter"),
+        Binding("slash", "filter", "Filter", tooltip="Narrow the focused list, accounts or sessions, by its words", id="filter"),
         Binding("escape", "cancel", "Cancel", tooltip="Cancel the sign-in in progress, or clear the filter", id="cancel"),
         Binding("c", "session('copy_exports')", "Copy", tooltip="Copy export commands for your shell (settings.shell)", id="copy-exports"),
         Binding("e", "session('export')", "Export", tooltip="Pick a shell or format and copy or read the export", id="export"),
@@ -123,7 +124,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
-            return self.signin.busy or self.query_one("#filter", Input).display
+            return self.signin.busy or any(field.display for field in self.query(Input))
         if action == "sign_in":
             table = self.accounts_table
             return (not self.signin.busy and table is not None and table.row_count > 0) or None
@@ -173,8 +174,15 @@ class MainScreen(Screen[None]):
         if session is not None:
             self.sessions.perform(SessionAction(action), session)
 
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+    def _in_sessions(self) -> bool:
+        """Whether the focus is in the sessions pane (else the accounts are the focused list)."""
+        focused = self.focused
+        return focused is not None and self.sessions in focused.ancestors_with_self
+
+    def action_filter(self, target: str = "") -> None:
+        """Open the filter of the focused list (or of `target`: accounts, sessions)."""
+        sessions = target == "sessions" or (not target and self._in_sessions())
+        field = self.query_one("#sessions-filter" if sessions else "#filter", Input)
         field.display = True
         field.focus()
         self.refresh_bindings()
@@ -183,15 +191,25 @@ class MainScreen(Screen[None]):
         if self.signin.busy:
             self.signin.cancel()
             return
-        field = self.query_one("#filter", Input)
+        shown = [field for field in self.query(Input) if field.display]
+        if not shown:
+            return
+        mine = [f for f in shown if (f.id == "sessions-filter") == self._in_sessions()]
+        field = (mine or shown)[0]
         field.value = ""
         field.display = False
-        if self.accounts_table is not None:
-            self.accounts_table.focus()
+        self._list_of(field).focus()
         self.refresh_bindings()
 
+    def _list_of(self, field: Input) -> Widget:
+        if field.id == "sessions-filter":
+            return self.sessions.table
+        return self.accounts_table or self.sessions.table
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.accounts_table is not None:
+        if event.input.id == "sessions-filter":
+            self.sessions.apply_filter(event.value)
+        elif self.accounts_table is not None:
             shown = self.accounts_table.apply_filter(event.value)
             self.query_one("#accounts-pane").border_title = (
                 f"Accounts ({shown} of {len(self.ctx.config.accounts)})"
@@ -200,8 +218,7 @@ class MainScreen(Screen[None]):
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self.accounts_table is not None:
-            self.accounts_table.focus()
+        self._list_of(event.input).focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()

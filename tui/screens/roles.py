@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Header, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from tui.context import Context
 from tui.core.assertion import Assertion
@@ -65,7 +65,8 @@ class RolesScreen(Screen[Choice | None]):
         Binding("space", "toggle_mark", "Mark", tooltip="Mark or unmark the highlighted role", id="mark"),
         Binding("A", "assume_marked", "Assume marked", tooltip="Assume every marked role from this one sign-in", id="assume-marked"),
         Binding("d", "pick_duration", "Duration", tooltip="Choose how long the sessions last", id="duration"),
-        Binding("escape", "back", "Back", tooltip="Back to the accounts; this sign-in is dropped", id="back"),
+        Binding("slash", "filter", "Filter", tooltip="Narrow the roles by name, AWS account, alias or ARN", id="filter-roles"),
+        Binding("escape", "back", "Back", tooltip="Clear the filter; else back (this sign-in is dropped)", id="back"),
     ]  # fmt: skip
 
     expired: var[bool] = var(False, bindings=True)
@@ -84,6 +85,7 @@ class RolesScreen(Screen[Choice | None]):
         yield Static(id="redeem")
         with Vertical(id="roles-pane") as pane:
             pane.border_title = f"Roles for {self.account.name}"
+            yield Input(placeholder="Filter: role, AWS account, alias, ARN", id="roles-filter")
             yield RolesTable(self.account, self.assertion.roles, id="roles")
         memory = DurationMemory(durations_path())
         values, default = duration_choices(
@@ -181,7 +183,28 @@ class RolesScreen(Screen[Choice | None]):
     def action_pick_duration(self) -> None:
         self.query_one("#duration", Select).focus()
 
+    def action_filter(self) -> None:
+        field = self.query_one("#roles-filter", Input)
+        field.display = True
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        shown = self.table.apply_filter(event.value)
+        total = len(self.table.roles)
+        where = f"Roles for {self.account.name}"
+        pane = self.query_one("#roles-pane")
+        pane.border_title = f"{where} ({shown} of {total})" if event.value else where
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
     def action_back(self) -> None:
+        field = self.query_one("#roles-filter", Input)
+        if field.display:  # Esc clears the filter first; the sign-in stays
+            field.value = ""
+            field.display = False
+            self.table.focus()
+            return
         self.dismiss(None)
 
     def assume_roles(self, roles: list[Role]) -> None:

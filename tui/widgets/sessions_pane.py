@@ -22,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui.clipboard import copy_text
@@ -125,6 +125,7 @@ class SessionsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Sessions"
+        yield Input(placeholder="Filter: account, role, AWS account, profile", id="sessions-filter")
         yield SessionsTable(id="sessions")
         yield Static("No sessions yet: sign in to an account with Enter.", id="no-sessions")
 
@@ -195,9 +196,20 @@ class SessionsPane(Vertical):
                 del self._needs_person[key]
                 table.set_note(key, None)
         self.query_one("#no-sessions").display = not sessions
-        self.border_title = f"Sessions ({len(sessions)})"
+        self._title()
         for session in sessions:
             self._announce(session, table.states[session.key], observed=False)
+        self.post_message(self.Changed())
+
+    def _title(self) -> None:
+        total, shown = len(self.table.sessions), self.table.row_count
+        self.border_title = (
+            f"Sessions ({shown} of {total})" if self.table.needle else f"Sessions ({total})"
+        )
+
+    def apply_filter(self, needle: str) -> None:
+        self.table.apply_filter(needle)
+        self._title()
         self.post_message(self.Changed())
 
     def tick(self) -> None:

@@ -83,6 +83,7 @@ class SessionsTable(DataTable[Text]):
         self.notes: dict[str, str] = {}  # what the State cell says instead ("renewing…")
         self.alias_of: Callable[[Session], str] = lambda session: ""
         self._now: datetime | None = None
+        self.needle = ""  # the filter: rows whose words hold every word of it
         self.shown_columns: tuple[str, ...] = ()
         self._named = True  # whether the AWS account column shows the alias too
         self._widths: dict[str, int] = {}
@@ -163,7 +164,7 @@ class SessionsTable(DataTable[Text]):
             self.notes.pop(key, None)
         else:
             self.notes[key] = note
-        if key in self.sessions and self._now is not None:
+        if key in self.rows and self._now is not None:
             if len(note or "") > self._widths.get("state", 0):  # "sign-in needed": widen State
                 self.show(list(self.sessions.values()), self._now)
                 return
@@ -178,6 +179,18 @@ class SessionsTable(DataTable[Text]):
     def _live_style(self, state: SessionState) -> str | None:
         return None if state is SessionState.OK else self._style(state)
 
+    def matches(self, session: Session) -> bool:
+        words = [session.account, session.role_name, session.account_id, session.profile]
+        haystack = " ".join([*words, self.alias_of(session)]).lower()
+        return all(word in haystack for word in self.needle.lower().split())
+
+    def apply_filter(self, needle: str) -> int:
+        """Show only the sessions matching every word of `needle`; return how many are shown."""
+        self.needle = needle.strip()
+        if self._now is not None:
+            self.show(list(self.sessions.values()), self._now)
+        return self.row_count
+
     def show(self, sessions: Sequence[Session], now: datetime) -> None:
         """Replace the rows (a store reload), keeping the cursor on the same session."""
         current = self.highlighted_session
@@ -187,9 +200,10 @@ class SessionsTable(DataTable[Text]):
         columns, named = self._pick_layout()
         self._set_columns(columns, named, self._natural_widths(named))
         for session in sessions:
-            self.add_row(*self._row(session, now), key=session.key)
+            if self.matches(session):
+                self.add_row(*self._row(session, now), key=session.key)
             self.states[session.key] = state_of(session.remaining(now))
-        if current is not None and current.key in self.sessions:
+        if current is not None and current.key in self.rows:
             self.move_cursor(row=self.get_row_index(current.key))
 
     def tick(self, now: datetime) -> list[tuple[Session, SessionState]]:
@@ -198,11 +212,15 @@ class SessionsTable(DataTable[Text]):
         changed: list[tuple[Session, SessionState]] = []
         for key, session in self.sessions.items():
             state = state_of(session.remaining(now))
-            left = self._left(session, now)
-            self.update_cell(key, "left", self._cell(left, self._live_style(state)))
+            shown = key in self.rows
+            if shown:
+                left = self._left(session, now)
+                self.update_cell(key, "left", self._cell(left, self._live_style(state)))
             if state is not self.states.get(key):
                 self.states[key] = state
                 changed.append((session, state))
+                if not shown:
+                    continue
                 if state is SessionState.EXPIRED:
                     self._restyle_row(session, now)
                 else:
@@ -217,7 +235,8 @@ class SessionsTable(DataTable[Text]):
         """Re-render styled cells after a theme change (their styles were resolved at write time)."""
         if self._now is not None:
             for session in self.sessions.values():
-                self._restyle_row(session, self._now)
+                if session.key in self.rows:
+                    self._restyle_row(session, self._now)
 
     @property
     def highlighted_session(self) -> Session | None:
