@@ -249,3 +249,28 @@ async def test_slash_filters_the_roles_and_escape_clears_it_first(tmp_path) -> N
         await pilot.press("slash", *"deploy", "enter", "enter")
         await pilot.pause()
         assert [r.name for r in picked[0].roles] == ["Deploy"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_i_shows_what_decode_shows_on_the_roles_screen(tmp_path, size) -> None:
+    from tui.core.assertion_facts import facts
+
+    app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
+    async with app.run_test(size=size) as pilot:
+        await loaded(app, pilot)
+        screen = roles_screen(app, tmp_path)
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert "Issuer" not in "\n".join(screen_text(app))
+        await pilot.press("i")
+        await pilot.pause()
+        text = "\n".join(screen_text(app))
+        issuer = dict(facts(screen.assertion))["Issuer"]
+        assert issuer != "-" and f"Issuer        {issuer[:40]}" in text  # one line each
+        assert "Session name  alice@contoso.com" in text
+        assert "Attributes (" in text and "displayname" in text.lower()
+        assert screen.table.row_count == 1, "the roles stay on screen"
+        assert "Admin" in text
+        await pilot.press("i")
+        await pilot.pause()
+        assert "Issuer" not in "\n".join(screen_text(app))

@@ -13,7 +13,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
@@ -21,6 +21,7 @@ from textual.widgets import Header, Input, Label, Select, Static
 
 from tui.context import Context
 from tui.core.assertion import Assertion
+from tui.core.assertion_facts import attributes, facts
 from tui.core.config import Account
 from tui.core.durations import DurationMemory, duration_choices
 from tui.core.roles import Role
@@ -48,6 +49,19 @@ def who(assertion: Assertion) -> str:
     )
 
 
+def details_content(assertion: Assertion) -> Content:
+    """What `entra-aws decode` shows beyond the roles: issuer, destination, session name, claims."""
+    parts: list[str | tuple[str, str]] = []
+    for label, value in facts(assertion):
+        parts += [(f"{label:<14}", "$text-muted"), value, "\n"]
+    claims = attributes(assertion)
+    parts.append((f"Attributes ({len(claims)})", "$accent bold"))
+    width = min(32, max((len(name) for name, _ in claims), default=0))
+    for name, value in claims:
+        parts += ["\n", (f"  {name:<{width}}  ", "$text-muted"), value]
+    return Content.assemble(*parts)
+
+
 @dataclass(frozen=True)
 class Choice:
     """What the person picked: the roles to assume from `assertion`, and for how long."""
@@ -65,6 +79,7 @@ class RolesScreen(Screen[Choice | None]):
         Binding("space", "toggle_mark", "Mark", tooltip="Mark or unmark the highlighted role", id="mark"),
         Binding("A", "assume_marked", "Assume marked", tooltip="Assume every marked role from this one sign-in", id="assume-marked"),
         Binding("d", "pick_duration", "Duration", tooltip="Choose how long the sessions last", id="duration"),
+        Binding("i", "toggle_details", "Details", tooltip="Show or hide the issuer, session name and attributes", id="assertion-details"),
         Binding("slash", "filter", "Filter", tooltip="Narrow the roles by name, AWS account, alias or ARN", id="filter-roles"),
         Binding("escape", "back", "Back", tooltip="Clear the filter; else back (this sign-in is dropped)", id="back"),
     ]  # fmt: skip
@@ -83,6 +98,8 @@ class RolesScreen(Screen[Choice | None]):
         for problem in self.assertion.problems:
             yield Static(Content(f"⚠ {problem}"), classes="problem")
         yield Static(id="redeem")
+        with VerticalScroll(id="details"):
+            yield Static(details_content(self.assertion), id="details-text")
         with Vertical(id="roles-pane") as pane:
             pane.border_title = f"Roles for {self.account.name}"
             yield Input(placeholder="Filter: role, AWS account, alias, ARN", id="roles-filter")
@@ -182,6 +199,10 @@ class RolesScreen(Screen[Choice | None]):
 
     def action_pick_duration(self) -> None:
         self.query_one("#duration", Select).focus()
+
+    def action_toggle_details(self) -> None:
+        details = self.query_one("#details")
+        details.display = not details.display
 
     def action_filter(self) -> None:
         field = self.query_one("#roles-filter", Input)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tui.core.assertion_facts import printable as printable  # the subcommands print with it
 from tui.core.config import Config, load_config
 from tui.core.errors import SessionError
 from tui.core.paths import config_path
@@ -13,11 +14,6 @@ from tui.core.sessions import Session, SessionStore
 
 def config_from(args: argparse.Namespace, *, missing_ok: bool = False) -> Config:
     return load_config(config_path(args.config), missing_ok=missing_ok)
-
-
-def printable(text: str | None) -> str:
-    """Text from an assertion or a file, with control characters (terminal escapes) removed."""
-    return "".join(ch if ch.isprintable() else "?" for ch in (text or ""))
 
 
 def say(message: str) -> None:
