@@ -57,6 +57,9 @@ def _port(value: str) -> int:
 THEME_HELP = "the app's theme (tui, demo); `--theme ?` lists them"
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="entra-aws",
@@ -70,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level",
         metavar="LEVEL",
+        type=str.lower,
+        choices=LOG_LEVELS,
         help="debug, info, warning (default) or error; logs go to a private file in the state folder",
     )
     parser.add_argument("--version", action="version", version=f"entra-aws {__version__}")
@@ -272,6 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="check browser, driver, profiles, config, clock and STS; exit 0 when all pass",
     )
     doctor.set_defaults(command="doctor")
+    for listed in sub._choices_actions:  # `entra-aws CMD --help` opens with its one line too
+        command = sub.choices[listed.dest]
+        if command.description is None and listed.help:
+            command.description = f"{listed.help[0].upper()}{listed.help[1:]}."
     return parser
 
 

@@ -70,9 +70,11 @@ def commands_for(screen: object, app: App[object]) -> Iterator[Command]:
                           f"Open the browser sign-in for {account.name}{key('sign-in')}")  # fmt: skip
         for session in screen.sessions.sessions:
             yield from _session_commands(screen, session, key)
-        yield Command(
-            "Filter accounts", screen.action_filter, f"Narrow the accounts list{key('filter')}"
-        )
+        yield Command("Filter accounts", partial(screen.action_filter, "accounts"),
+                      f"Narrow the accounts list{key('filter')}")  # fmt: skip
+        if screen.sessions.sessions:
+            yield Command("Filter sessions", partial(screen.action_filter, "sessions"),
+                          f"Narrow the sessions list{key('filter')}")  # fmt: skip
         yield Command("Reload sessions", screen.sessions.reload, "Read the session store again")
     elif isinstance(screen, RolesScreen) and not screen.expired:
         for role in screen.table.roles:

@@ -1,4 +1,4 @@
-"""What the screens look like, at 120x36, with a fixed clock and fixed data.
+"""What the screens look like, at 120x36 (and the main ones at 80x24), with a fixed clock and fixed data.
 
 Regenerate with `pytest tests/snapshots --snapshot-update`, then look at snapshot_report.html
 (or the SVGs under __snapshots__) before committing them.
@@ -22,6 +22,7 @@ from tui.dialogs.export import ExportDialog
 from tui.screens.roles import RolesScreen
 
 SIZE = (120, 36)
+NARROW = (80, 24)
 
 
 @pytest.fixture
@@ -65,11 +66,13 @@ async def quiet(pilot) -> None:
     await pilot.pause()
 
 
-def test_accounts_and_sessions(app, snap_compare) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
+@pytest.mark.parametrize("size", [SIZE, NARROW], ids=["wide", "80x24"])
+def test_accounts_and_sessions(app, snap_compare, size) -> None:
+    assert snap_compare(app, terminal_size=size, run_before=loaded)
 
 
-def test_roles_inspector(app, snap_compare, tmp_path) -> None:
+@pytest.mark.parametrize("size", [SIZE, NARROW], ids=["wide", "80x24"])
+def test_roles_inspector(app, snap_compare, tmp_path, size) -> None:
     key = load_signing_key(tmp_path / "key")
     prod_role = (
         f"arn:aws:iam::{PROD_ID}:role/Admin",
@@ -98,17 +101,18 @@ def test_roles_inspector(app, snap_compare, tmp_path) -> None:
         await pilot.pause()
 
     assert snap_compare(
-        app, terminal_size=SIZE, run_before=open_roles, press=["space", "down", "down"]
+        app, terminal_size=size, run_before=open_roles, press=["space", "down", "down"]
     )
 
 
-def test_export_dialog(app, snap_compare) -> None:
+@pytest.mark.parametrize("size", [SIZE, NARROW], ids=["wide", "80x24"])
+def test_export_dialog(app, snap_compare, size) -> None:
     async def open_export(pilot) -> None:
         await quiet(pilot)
         await pilot.app.push_screen(ExportDialog(session("Admin"), "bash"))
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_export)
+    assert snap_compare(app, terminal_size=size, run_before=open_export)
 
 
 def test_error_dialog(app, snap_compare) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyperclip
 import pytest
 from textual.widgets import OptionList, TextArea
-from tui_testkit import FIXED_NOW, Clock, config, demo_accounts, make_app, session
+from tui_testkit import FIXED_NOW, Clock, config, demo_accounts, make_app, session, status_text
 
 from tui.core.credentials_file import read_profile
 from tui.core.exports import credential_process_config, profile_export, shell_export
@@ -101,7 +101,9 @@ async def test_w_writes_the_session_to_its_profile(tmp_path, stored) -> None:
         await ready(app, pilot)
         profile = read_profile(cfg.settings.credentials_file, stored.profile)
         assert profile["aws_access_key_id"] == stored.access_key_id
-        assert f"Wrote profile {stored.profile} to {cfg.settings.credentials_file}" in notes(app)
+        assert f"Wrote profile {stored.profile}." in notes(app)
+        path = cfg.settings.credentials_file
+        assert status_text(app) == f"Profile {stored.profile} written to {path}"
 
 
 def _real_session(world) -> Session:
@@ -140,4 +142,4 @@ async def test_o_opens_the_browser_when_there_is_a_display(world, monkeypatch) -
         await ready(app, pilot)
         assert len(opened) == 1 and opened[0].startswith(world.sts.federation_url)
         assert app.clipboard == ""
-        assert "Opened the AWS console for demo-prod Admin@prod-main in your browser" in notes(app)
+        assert "Opened the console for demo-prod Admin@prod-main." in notes(app)

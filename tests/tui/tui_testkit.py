@@ -171,3 +171,13 @@ def saml_maker(
 
 def cell_text(table: Any, row: str, column: str) -> str:
     return str(table.get_cell(row, column))
+
+
+def screen_text(app: Any) -> list[str]:
+    """The lines on the terminal now, as a person would read them (toasts included)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def status_text(app: Any) -> str:
+    """What the accounts screen's status line says now (under any dialog on top)."""
+    return str(app.screen_stack[0].query_one("#status").text)

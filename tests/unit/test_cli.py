@@ -11,6 +11,7 @@ import textwrap
 import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -299,6 +300,25 @@ def test_sessions_lists_without_secrets(capsys):
     assert s.secret_access_key not in out
 
 
+def test_sessions_prints_local_expiry_with_zone_and_one_left_format(capsys, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        end = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
+        SessionStore().save([session(expiration=end)])
+        _, out, _ = run(capsys, "sessions")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    header, row = out.splitlines()
+    assert "EXPIRES " in header and "(UTC)" not in header
+    local = end.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"{local:%Y-%m-%d %H:%M} {local.tzname()}" in row
+    assert " 0:29:5" in row or " 0:30:00" in row  # H:MM:SS, as the app's Left column
+
+
 def test_sessions_with_a_corrupt_store_warns_once(capsys):
     path = SessionStore().path
     path.parent.mkdir(parents=True)
@@ -481,3 +501,33 @@ def test_credential_process_refuses_a_role_name_in_two_aws_accounts(capsys, conf
     args = (*args[:-1], "ReadOnly@210987654321")
     code, out, _ = run(capsys, *args)
     assert code == 0 and json.loads(out)["AccessKeyId"] == "B"
+
+
+def test_a_keymap_giving_one_key_two_actions_is_refused(capsys, config_file):
+    config_file.write_text(CONFIG + '\n[keymap]\ncopy-exports = "e"\n')
+    code, out, err = run(capsys, "--config", str(config_file), "tui")
+    line = assert_user_error(code, out, err)
+    assert "'e'" in line and "copy-exports" in line and "export" in line, line
+    config_file.write_text(CONFIG + '\n[keymap]\ncopy-exports = "y"\nexport-copy = "y"\n')
+    from tui.subcommands.run_tui import prepare
+
+    assert prepare(config_file, theme=None).keymap["copy-exports"] == "y"  # other screens: fine
+
+
+def test_log_level_must_be_one_of_the_four(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--log-level", "bogus", "sessions"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'bogus'" in err and "Traceback" not in err
+    assert main(["--log-level", "DEBUG", "sessions"]) == 0
+
+
+@pytest.mark.parametrize("command", ["sessions", "env", "console", "doctor", "login"])
+def test_each_command_help_opens_with_its_one_line(capsys, command):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: entra-aws {command}")
+    first = out.split("\n\n")[1]  # the paragraph after the usage
+    assert first[0].isupper() and first.endswith(".") and "\n" not in first.strip(), first

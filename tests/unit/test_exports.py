@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -299,6 +300,21 @@ def test_credential_process_config_falls_back_to_this_python(monkeypatch):
     ]
 
 
+def test_credential_process_config_uses_the_script_beside_python_when_not_on_path(
+    monkeypatch, tmp_path
+):
+    """A venv that is not activated: the real `entra-aws` script, not `python -m tui`."""
+    bin_dir = tmp_path / "venv dir" / "bin"
+    bin_dir.mkdir(parents=True)
+    script = bin_dir / "entra-aws"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.setattr(exports.shutil, "which", lambda name: None)
+    monkeypatch.setattr(exports.sys, "executable", str(bin_dir / "python3"))
+    block = _config_block(credential_process_config(session()))
+    assert shlex.split(block["credential_process"])[:2] == [str(script), "credential-process"]
+
+
 def test_credential_process_config_profile_name():
     assert credential_process_config(session(), profile="ci").startswith("[profile ci]\n")
     assert credential_process_config(session(profile="prod-ro")).startswith("[profile prod-ro]\n")
@@ -309,9 +325,10 @@ def test_credential_process_command_runs(monkeypatch, tmp_path):
     monkeypatch.setattr(exports.shutil, "which", lambda name: None)
     block = _config_block(credential_process_config(session()))
     argv = shlex.split(block["credential_process"])
-    assert argv[0] == sys.executable
+    assert argv[0] == str(Path(sys.executable).parent / "entra-aws")  # the venv's own script
+    assert argv[1] == "credential-process"
     result = subprocess.run(
-        [*argv[:3], "credential-process", "--help"],
+        [*argv[:2], "--help"],
         capture_output=True,
         text=True,
         timeout=30,

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tui.core.timeutil import format_duration, format_remaining, parse_instant, rfc3339
+from tui.core.timeutil import (
+    format_duration,
+    format_expiry,
+    format_left,
+    format_remaining,
+    parse_instant,
+    rfc3339,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,6 +72,33 @@ def test_rfc3339_is_utc_with_z_and_no_fraction():
 )
 def test_format_remaining(seconds, text):
     assert format_remaining(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "expired"), (9.7, "0:00:09"), (3597, "0:59:57"), (14379, "3:59:39"), (43200, "12:00:00")],
+)
+def test_format_left_is_one_width_under_ten_hours(seconds, text):
+    assert format_left(seconds) == text
+
+
+@pytest.fixture
+def local_zone(monkeypatch):
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_format_expiry_is_local_time_with_date_and_zone(local_zone):
+    moment = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
+    local_zone("UTC")
+    assert format_expiry(moment) == "2026-11-28 23:30 UTC"
+    local_zone("Europe/Berlin")
+    assert format_expiry(moment) == "2026-11-29 00:30 CET"
 
 
 @pytest.mark.parametrize(

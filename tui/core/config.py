@@ -356,7 +356,9 @@ def _settings(raw: dict[str, Any], check: _Checker) -> Settings:
 
 def _account(raw: dict[str, Any], index: int, settings: Settings, check: _Checker) -> Account:
     label = raw.get("name") if isinstance(raw.get("name"), str) else None
-    where = f"accounts[{index}]" + (f" ({label})" if label else "")
+    if label and not label.isprintable():
+        label = repr(label)  # the sentence stays on one line, whatever the name holds
+    where = f"accounts[{index}]" + (f" ({label})" if label and label.strip() else "")
     check.keys(raw, _ACCOUNT_KEYS, where)
     for required in ("name", "tenant_id", "app_id_uri"):
         if not str(raw.get(required, "")).strip():

@@ -6,6 +6,7 @@ Each shell gets its own quoting; AWS's values are base64-like, but nothing here 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -110,10 +111,19 @@ def credential_process_json(session: Session) -> str:
 
 
 def _executable() -> str:
-    """The command that runs entra-aws (shell-quoted), as an absolute path when we can find one."""
+    """The command that runs entra-aws (shell-quoted), as an absolute path when we can find one.
+
+    On PATH first; else the script installed beside this Python (a venv not activated); only
+    when neither exists, `python -m tui`.
+    """
     found = shutil.which("entra-aws")
     if found:
         return shlex.quote(str(Path(found)))
+    scripts = Path(sys.executable).parent
+    for name in ("entra-aws", "entra-aws.exe"):
+        beside = scripts / name
+        if beside.is_file() and os.access(beside, os.X_OK):
+            return shlex.quote(str(beside))
     return f"{shlex.quote(sys.executable)} -m tui"
 
 

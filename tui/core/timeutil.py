@@ -45,6 +45,28 @@ def format_remaining(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def format_left(seconds: float) -> str:
+    """A session's time left, always `H:MM:SS` (`0:59:57`, `3:59:39`), or `expired`.
+
+    The sessions table and `entra-aws sessions` both print this, so the column lines up.
+    """
+    if seconds <= 0:
+        return "expired"
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def format_expiry(moment: datetime) -> str:
+    """When a session ends, in local time with the zone: `2026-11-28 10:52 UTC`.
+
+    One format for the app and the CLI; the date is always there (sessions can outlive the day).
+    """
+    local = moment.astimezone()
+    zone = local.tzname() or local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {zone}"
+
+
 def format_duration(seconds: int) -> str:
     """`12h`, `1h30m`, `15m`: for durations people choose."""
     hours, rest = divmod(seconds, 3600)

@@ -86,6 +86,31 @@ def key_for(app: App[object], binding_id: str) -> str:
     return ""
 
 
+def keymap_clashes(app_class: type, keymap: Mapping[str, str]) -> list[str]:
+    """One sentence per key that [keymap] leaves doing two things on the same screen."""
+    sections = dict(binding_sections(app_class))
+    everywhere = sections.pop("Everywhere")
+    screens = [("the accounts screen", [*sections.pop("Accounts"), *sections.pop("Sessions")])]
+    screens += [(f"the {title[0].lower()}{title[1:]}", items) for title, items in sections.items()]
+    problems: list[str] = []
+    for where, items in screens:
+        owner: dict[str, str] = {}
+        for item in [*everywhere, *items]:
+            if not isinstance(item, Binding) or not item.id:
+                continue
+            for key in keymap.get(item.id, item.key).split(","):
+                key = key.strip()
+                other = owner.setdefault(key, item.id)
+                if other != item.id:
+                    sentence = (
+                        f"[keymap] makes {key!r} do both {other} and {item.id} on {where}; "
+                        "give one of them another key."
+                    )
+                    if sentence not in problems and (other in keymap or item.id in keymap):
+                        problems.append(sentence)
+    return problems
+
+
 def binding_ids(app_class: type) -> set[str]:
     return {
         item.id
@@ -95,11 +120,13 @@ def binding_ids(app_class: type) -> set[str]:
     }
 
 
-def keys_content(title: str, rows: Iterable[tuple[str, str, str]]) -> Content:
+def keys_content(
+    title: str, rows: Iterable[tuple[str, str, str]], key_width: int = KEY_WIDTH
+) -> Content:
     """One section: a title, then `key  what it does  id` lines (plain text, styled spans)."""
     parts: list[str | tuple[str, str]] = [(title, "$accent bold")]
     for keys, does, ident in rows:
-        parts += ["\n", (f"  {keys:<{KEY_WIDTH}}", "$secondary bold"), f"{does:<{DOES_WIDTH}}"]
+        parts += ["\n", (f"  {keys:<{key_width}}", "$secondary bold"), f"{does:<{DOES_WIDTH}}"]
         parts.append((f" {ident}", "$text-muted") if ident else "")
     return Content.assemble(*parts)
 
@@ -121,13 +148,16 @@ class HelpScreen(ModalScreen[None]):
                 id="title",
                 markup=False,
             )
+            sections = [
+                (title, key_rows(bindings, self.keymap, self.app.get_key_display))
+                for title, bindings in binding_sections(type(self.app))
+            ]
+            sections.append(("Textual", [(k, d, "") for k, d in TEXTUAL_KEYS]))
+            # Every key column as wide as the widest keys plus a gap: "tab / shift+tab  Move…".
+            width = max(KEY_WIDTH, *(len(row[0]) + 2 for _, rows in sections for row in rows))
             with VerticalScroll(id="help"):
-                for title, bindings in binding_sections(type(self.app)):
-                    rows = key_rows(bindings, self.keymap, self.app.get_key_display)
-                    yield Static(keys_content(title, rows), classes="keys")
-                yield Static(
-                    keys_content("Textual", ((k, d, "") for k, d in TEXTUAL_KEYS)), classes="keys"
-                )
+                for title, rows in sections:
+                    yield Static(keys_content(title, rows, width), classes="keys")
                 themes = str(user_themes_dir())
                 for title, text in NOTES:
                     note = Content.assemble(

@@ -11,19 +11,20 @@ from collections import deque
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Static
 
 from tui.context import Context
 from tui.core.config import Account
 from tui.core.targets import aliases_for
 from tui.dialogs.error import ErrorDialog
-from tui.screens.outcomes import kept_problem, kept_toast, redeemable
+from tui.outcomes import kept_problem, kept_toast, redeemable
 from tui.widgets.accounts_table import AccountsTable
 from tui.widgets.footer import Footer
 from tui.widgets.sessions_pane import SessionAction, SessionsPane
@@ -34,11 +35,14 @@ if TYPE_CHECKING:
     from tui.core.assertion import Assertion
 
 
+DETAIL_SECONDS = 8.0  # how long the status line shows the detail of a toast
+
+
 class MainScreen(Screen[None]):
     CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#accounts"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter", tooltip="Narrow the accounts by name, alias, id or region", id="filter"),
+        Binding("slash", "filter", "Filter", tooltip="Narrow the focused list, accounts or sessions, by its words", id="filter"),
         Binding("escape", "cancel", "Cancel", tooltip="Cancel the sign-in in progress, or clear the filter", id="cancel"),
         Binding("c", "session('copy_exports')", "Copy", tooltip="Copy export commands for your shell (settings.shell)", id="copy-exports"),
         Binding("e", "session('export')", "Export", tooltip="Pick a shell or format and copy or read the export", id="export"),
@@ -128,17 +132,36 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
-            filtering = self.query_one("#filter", Input).display
+            filtering = any(field.display for field in self.query(Input))
             return self.ctx.picker or self.signin.busy or filtering
         if action == "sign_in":
             table = self.accounts_table
             return (not self.signin.busy and table is not None and table.row_count > 0) or None
         if action == "session":
-            what = SessionAction(str(parameters[0]))
-            if what is SessionAction.REFRESH and self.signin.busy:
-                return None
-            return self.sessions.allows(what, self.sessions.highlighted) or None
+            if not self.sessions.sessions:
+                return False  # no session at all: the keys leave the footer
+            return self._why_not(str(parameters[0])) is None or None
         return True
+
+    def _why_not(self, action: str) -> str | None:
+        what = SessionAction(action)
+        if what is SessionAction.REFRESH and self.signin.busy:
+            return "A sign-in is in progress; wait for it, or press Esc to cancel it."
+        return self.sessions.why_not(what, self.sessions.highlighted)
+
+    def on_key(self, event: events.Key) -> None:
+        """A session key that is off right now says why in the status line."""
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.enabled:
+            return
+        mine = dict(self._binding_chain).get(self)
+        for binding in mine.key_to_bindings.get(event.key, []) if mine else []:
+            if binding.action.startswith("session("):
+                reason = self._why_not(binding.action[len("session(") : -1].strip("'\""))
+                if reason:
+                    event.stop()
+                    self.status.note(reason)
+                return
 
     def action_sign_in(self) -> None:
         """The marked accounts (one browser), else the highlighted one."""
@@ -160,8 +183,15 @@ class MainScreen(Screen[None]):
         if session is not None:
             self.sessions.perform(SessionAction(action), session)
 
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
+    def _in_sessions(self) -> bool:
+        """Whether the focus is in the sessions pane (else the accounts are the focused list)."""
+        focused = self.focused
+        return focused is not None and self.sessions in focused.ancestors_with_self
+
+    def action_filter(self, target: str = "") -> None:
+        """Open the filter of the focused list (or of `target`: accounts, sessions)."""
+        sessions = target == "sessions" or (not target and self._in_sessions())
+        field = self.query_one("#sessions-filter" if sessions else "#filter", Input)
         field.display = True
         field.focus()
         self.refresh_bindings()
@@ -170,18 +200,27 @@ class MainScreen(Screen[None]):
         if self.signin.busy:
             self.signin.cancel()
             return
-        field = self.query_one("#filter", Input)
-        if self.ctx.picker and not field.display:
-            self.app.exit(return_code=1)  # `pick`: nothing picked, the shell stays as it was
+        shown = [field for field in self.query(Input) if field.display]
+        if not shown:
+            if self.ctx.picker:
+                self.app.exit(return_code=1)  # `pick`: nothing picked, the shell stays as it was
             return
+        mine = [f for f in shown if (f.id == "sessions-filter") == self._in_sessions()]
+        field = (mine or shown)[0]
         field.value = ""
         field.display = False
-        if self.accounts_table is not None:
-            self.accounts_table.focus()
+        self._list_of(field).focus()
         self.refresh_bindings()
 
+    def _list_of(self, field: Input) -> Widget:
+        if field.id == "sessions-filter":
+            return self.sessions.table
+        return self.accounts_table or self.sessions.table
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.accounts_table is not None:
+        if event.input.id == "sessions-filter":
+            self.sessions.apply_filter(event.value)
+        elif self.accounts_table is not None:
             shown = self.accounts_table.apply_filter(event.value)
             self.query_one("#accounts-pane").border_title = (
                 f"Accounts ({shown} of {len(self.ctx.config.accounts)})"
@@ -190,8 +229,7 @@ class MainScreen(Screen[None]):
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self.accounts_table is not None:
-            self.accounts_table.focus()
+        self._list_of(event.input).focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
@@ -224,6 +262,10 @@ class MainScreen(Screen[None]):
         self._update_accounts(self.ctx.now())
         self.refresh_bindings()
         self.show_status()
+
+    @on(SessionsPane.Told)
+    def _told(self, message: SessionsPane.Told) -> None:
+        self.status.note(message.text, DETAIL_SECONDS, alert=False)
 
     @on(SessionsPane.RefreshWanted)
     def _refresh(self, message: SessionsPane.RefreshWanted) -> None:
@@ -275,6 +317,8 @@ class MainScreen(Screen[None]):
         toast = kept_toast(kept, refreshed=message.refreshed, asked=asked, aliases=aliases)
         if toast is not None:
             self.notify(toast.text, title=message.account, severity=toast.severity, markup=False)
+            if toast.detail:
+                self.status.note(toast.detail, DETAIL_SECONDS, alert=False)
         problem = kept_problem(message.account, kept)
         if problem is not None:
             # Nothing worked but the sign-in still holds: its roles again, under the error.

@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Header, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from tui.context import Context
 from tui.core.assertion import Assertion
+from tui.core.assertion_facts import attributes, facts
 from tui.core.config import Account
 from tui.core.durations import DurationMemory, duration_choices
 from tui.core.errors import EntraAwsError
@@ -49,6 +51,19 @@ def who(assertion: Assertion) -> str:
     )
 
 
+def details_content(assertion: Assertion) -> Content:
+    """What `entra-aws decode` shows beyond the roles: issuer, destination, session name, claims."""
+    parts: list[str | tuple[str, str]] = []
+    for label, value in facts(assertion):
+        parts += [(f"{label:<14}", "$text-muted"), value, "\n"]
+    claims = attributes(assertion)
+    parts.append((f"Attributes ({len(claims)})", "$accent bold"))
+    width = min(32, max((len(name) for name, _ in claims), default=0))
+    for name, value in claims:
+        parts += ["\n", (f"  {name:<{width}}  ", "$text-muted"), value]
+    return Content.assemble(*parts)
+
+
 @dataclass(frozen=True)
 class Choice:
     """What the person picked: the roles to assume from `assertion`, and for how long."""
@@ -67,7 +82,9 @@ class RolesScreen(Screen[Choice | None]):
         Binding("A", "assume_marked", "Assume marked", tooltip="Assume every marked role from this one sign-in", id="assume-marked"),
         Binding("p", "write_config_profiles", "Profiles", tooltip="Write ~/.aws/config profiles for these roles", id="config-profiles"),
         Binding("d", "pick_duration", "Duration", tooltip="Choose how long the sessions last", id="duration"),
-        Binding("escape", "back", "Back", tooltip="Back to the accounts; this sign-in is dropped", id="back"),
+        Binding("i", "toggle_details", "Details", tooltip="Show or hide the issuer, session name and attributes", id="assertion-details"),
+        Binding("slash", "filter", "Filter", tooltip="Narrow the roles by name, AWS account, alias or ARN", id="filter-roles"),
+        Binding("escape", "back", "Back", tooltip="Clear the filter; else back (this sign-in is dropped)", id="back"),
     ]  # fmt: skip
 
     expired: var[bool] = var(False, bindings=True)
@@ -84,8 +101,11 @@ class RolesScreen(Screen[Choice | None]):
         for problem in self.assertion.problems:
             yield Static(Content(f"⚠ {problem}"), classes="problem")
         yield Static(id="redeem")
+        with VerticalScroll(id="details"):
+            yield Static(details_content(self.assertion), id="details-text")
         with Vertical(id="roles-pane") as pane:
             pane.border_title = f"Roles for {self.account.name}"
+            yield Input(placeholder="Filter: role, AWS account, alias, ARN", id="roles-filter")
             yield RolesTable(self.account, self.assertion.roles, id="roles")
         memory = DurationMemory(durations_path())
         values, default = duration_choices(
@@ -147,9 +167,26 @@ class RolesScreen(Screen[Choice | None]):
         if action in ("assume", "assume_marked", "toggle_mark"):
             if self.expired:
                 return None
-            if action == "assume_marked" and not self.table.marked:
+            # The footer may ask before the table is mounted or after the screen left.
+            tables = self.query("#roles").results(RolesTable)
+            if action == "assume_marked" and not any(t.marked for t in tables):
                 return None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """An assume or mark key that is off right now says why in the status line."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.enabled:
+            return
+        action = active.binding.action
+        if self.expired and action in ("assume", "assume_marked", "toggle_mark"):
+            reason = "This sign-in can no longer be redeemed: press Esc and sign in again."
+        elif action == "assume_marked":
+            reason = "No role is marked: Space marks roles, then A assumes them all."
+        else:
+            return
+        event.stop()
+        self.query_one("#status", StatusLine).note(reason)
 
     def action_toggle_mark(self) -> None:
         self.table.toggle_mark()
@@ -202,7 +239,32 @@ class RolesScreen(Screen[Choice | None]):
             status.say(text, alert=True)
             self.notify(text, severity="error", markup=False)
 
+    def action_toggle_details(self) -> None:
+        details = self.query_one("#details")
+        details.display = not details.display
+
+    def action_filter(self) -> None:
+        field = self.query_one("#roles-filter", Input)
+        field.display = True
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        shown = self.table.apply_filter(event.value)
+        total = len(self.table.roles)
+        where = f"Roles for {self.account.name}"
+        pane = self.query_one("#roles-pane")
+        pane.border_title = f"{where} ({shown} of {total})" if event.value else where
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
     def action_back(self) -> None:
+        field = self.query_one("#roles-filter", Input)
+        if field.display:  # Esc clears the filter first; the sign-in stays
+            field.value = ""
+            field.display = False
+            self.table.focus()
+            return
         self.dismiss(None)
 
     def assume_roles(self, roles: list[Role]) -> None:

@@ -5,21 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tui.core.assertion_facts import printable as printable  # the subcommands print with it
 from tui.core.config import Config, load_config
 from tui.core.errors import EntraAwsError, SessionError
 from tui.core.paths import config_path
 from tui.core.sessions import Session, SessionStore
 from tui.core.targets import aliases_for, choose, split_target, target
-from tui.core.timeutil import format_remaining, utcnow
 
 
 def config_from(args: argparse.Namespace, *, missing_ok: bool = False) -> Config:
     return load_config(config_path(args.config), missing_ok=missing_ok)
-
-
-def printable(text: str | None) -> str:
-    """Text from an assertion or a file, with control characters (terminal escapes) removed."""
-    return "".join(ch if ch.isprintable() else "?" for ch in (text or ""))
 
 
 def say(message: str) -> None:
@@ -50,7 +45,3 @@ def require_live(session: Session, config: Config | None = None) -> Session:
             f"`entra-aws login {session.account} --role {session.role_arn}`."
         )
     return session
-
-
-def time_left(session: Session) -> str:
-    return format_remaining(session.remaining(utcnow()))

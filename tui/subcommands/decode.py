@@ -7,17 +7,11 @@ import json
 from collections import defaultdict
 
 from tui.core.assertion import Assertion, decode_saml_response
+from tui.core.assertion_facts import attributes, facts
 from tui.core.errors import ConfigError
 from tui.core.saml_input import read_saml_source
 from tui.core.timeutil import format_duration, format_remaining, utcnow
 from tui.subcommands.common import config_from, printable, say
-
-_SHORT_NAMES = {
-    "http://schemas.microsoft.com/identity/claims/": "",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/": "",
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/": "",
-    "http://schemas.microsoft.com/claims/": "",
-}
 
 
 def _aliases(args: argparse.Namespace) -> dict[str, str]:
@@ -33,13 +27,6 @@ def _aliases(args: argparse.Namespace) -> dict[str, str]:
     return merged
 
 
-def _short(name: str) -> str:
-    for prefix, replacement in _SHORT_NAMES.items():
-        if name.startswith(prefix):
-            return replacement + name[len(prefix) :]
-    return name
-
-
 def render(assertion: Assertion, aliases: dict[str, str]) -> str:
     now = utcnow()
     lines: list[str] = []
@@ -47,9 +34,7 @@ def render(assertion: Assertion, aliases: dict[str, str]) -> str:
     if assertion.display_name:
         who += f" ({printable(assertion.display_name)})"
     lines.append(f"Subject        {who}")
-    lines.append(f"Issuer         {printable(assertion.issuer) or '-'}")
-    lines.append(f"Destination    {printable(assertion.destination) or '-'}")
-    lines.append(f"Session name   {printable(assertion.role_session_name) or '-'}")
+    lines.extend(f"{label:<15}{value}" for label, value in facts(assertion))
     duration = assertion.session_duration
     lines.append(
         f"Duration       {format_duration(duration) + f' ({duration} s)' if duration else '- (no SessionDuration)'}"
@@ -75,17 +60,12 @@ def render(assertion: Assertion, aliases: dict[str, str]) -> str:
             lines.append(f"    {role.name:<{width}}  {role.role_arn}  via {provider}")
     if not assertion.roles:
         lines.append("  (none)")
-    if assertion.attributes:
+    claims = attributes(assertion)
+    if claims:
         lines.append("")
-        lines.append(f"Attributes ({len(assertion.attributes)})")
-        width = min(32, max(len(_short(name)) for name in assertion.attributes))
-        for name, values in sorted(assertion.attributes.items()):
-            shown = (
-                printable(values[0])
-                if len(values) == 1
-                else f"({len(values)} values) " + printable(", ".join(values[:3]))
-            )
-            lines.append(f"  {printable(_short(name)):<{width}}  {shown[:100]}")
+        lines.append(f"Attributes ({len(claims)})")
+        width = min(32, max(len(name) for name, _ in claims))
+        lines.extend(f"  {name:<{width}}  {shown}" for name, shown in claims)
     if assertion.problems:
         lines.append("")
         lines.append("Problems")

@@ -53,6 +53,13 @@ def prepare(
     config = load_config(config_path, missing_ok=True)
     from tui.app import EntraAwsApp
 
+    if config.settings.keymap:
+        from tui.screens.help import keymap_clashes
+
+        clashes = keymap_clashes(app_class or EntraAwsApp, config.settings.keymap)
+        if clashes:
+            raise ConfigError(" ".join(clashes))
+
     app = (app_class or EntraAwsApp)(
         config, theme=theme, demo=demo, headless=headless, picker=picker
     )

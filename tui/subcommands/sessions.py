@@ -6,8 +6,8 @@ import argparse
 import json
 
 from tui.core.sessions import SessionStore
-from tui.core.timeutil import rfc3339, utcnow
-from tui.subcommands.common import say, time_left
+from tui.core.timeutil import format_expiry, format_left, rfc3339, utcnow
+from tui.subcommands.common import say
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,15 +39,15 @@ def run(args: argparse.Namespace) -> int:
             "No sessions. Sign in with `entra-aws login ACCOUNT` or open the TUI with `entra-aws`."
         )
         return 0
-    headers = ("ACCOUNT", "ROLE", "AWS ACCOUNT", "PROFILE", "EXPIRES (UTC)", "LEFT")
+    headers = ("ACCOUNT", "ROLE", "AWS ACCOUNT", "PROFILE", "EXPIRES", "LEFT")
     rows_text = [
         (
             s.account,
             s.role_name,
             s.account_id,
             s.profile,
-            f"{s.expiration:%Y-%m-%d %H:%M}",
-            time_left(s),
+            format_expiry(s.expiration),
+            format_left(s.remaining(now)),
         )
         for s in sessions
     ]

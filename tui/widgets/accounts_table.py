@@ -93,22 +93,37 @@ class AccountsTable(DataTable[str]):
         self.marked: list[str] = []  # names, in the order they were marked
         self._stats: dict[str, AccountStats] = {}
         self._now: datetime | None = None
+        self.narrow = False  # the region without its partition, to keep Sessions on screen
 
     def on_mount(self) -> None:
-        for label, key in COLUMNS:
-            self.add_column(label, key=key)
         self._fill()
+
+    def on_resize(self) -> None:
+        if self._narrow_wanted() != self.narrow:
+            self._fill()
+
+    def _narrow_wanted(self) -> bool:
+        room = self.scrollable_content_region.width or self.app.size.width - 4
+        narrow, self.narrow = self.narrow, False
+        wide = [len(label) for label, _ in COLUMNS]
+        for account in self.accounts:
+            wide = [max(w, len(c)) for w, c in zip(wide, self._cells(account), strict=True)]
+        self.narrow = narrow
+        return sum(w + 2 for w in wide) > room
 
     def _cells(self, account: Account) -> tuple[str, ...]:
         stats = self._stats.get(account.name, AccountStats())
         last = format_when(stats.last_sign_in, self._now) if self._now else "…"
-        where = f"{account.partition.name} / {account.region}"
+        where = account.region if self.narrow else f"{account.partition.name} / {account.region}"
         name = f"{self.MARK}{account.name}" if account.name in self.marked else account.name
         return (name, aws_accounts(account), where, last, str(stats.live or "—"))
 
     def _fill(self) -> None:
         current = self.highlighted_account
-        self.clear()
+        self.narrow = self._narrow_wanted()
+        self.clear(columns=True)
+        for label, key in COLUMNS:
+            self.add_column("Region" if key == "where" and self.narrow else label, key=key)
         for account in self.accounts:
             if matches(account, self.needle):
                 self.add_row(*self._cells(account), key=account.name)

@@ -10,10 +10,17 @@ waiting for the person.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 
+from textual.app import ComposeResult
+from textual.containers import HorizontalGroup
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+# Always on screen, at the right: a narrow terminal cuts the screen's keys, never these.
+PINNED = ("app.help", "app.quit", "help", "quit")
 
 
 def shown_keys(screen: Screen[object]) -> tuple[Hashable, ...]:
@@ -25,13 +32,42 @@ def shown_keys(screen: Screen[object]) -> tuple[Hashable, ...]:
     )
 
 
+COMPACT_BELOW = 100  # columns
 CATCH_UP = 0.3  # seconds after a hidden screen's keys changed
 
 
 class Footer(TextualFooter):
     """Same look and behaviour; recomposes only when a shown key, its label or state changed."""
 
+    DEFAULT_CSS = """
+    Footer > #pinned {
+        dock: right;
+        width: auto;
+        padding-left: 1;
+        background: $footer-background;
+    }
+    Footer > #pinned > FooterKey.-command-palette { dock: none; }
+    """
+
     _shown: tuple[Hashable, ...] | None = None
+
+    def on_resize(self) -> None:
+        self.compact = self.size.width < COMPACT_BELOW  # less space between keys when narrow
+
+    def compose(self) -> ComposeResult:
+        pinned: list[Widget] = []
+        for widget in self._keys():
+            if isinstance(widget, FooterKey) and (
+                widget.action in PINNED or widget.has_class("-command-palette")
+            ):
+                pinned.append(widget)
+            else:
+                yield widget
+        if pinned:
+            yield HorizontalGroup(*pinned, id="pinned")
+
+    def _keys(self) -> Iterator[Widget]:
+        yield from super().compose()
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if self._bindings_ready and screen is not screen.app.screen:

@@ -42,22 +42,45 @@ class RolesTable(DataTable[str]):
         self.account = account
         self.roles = grouped(roles)
         self.marked: set[str] = set()
+        self.needle = ""
 
     def on_mount(self) -> None:
         for label, key in COLUMNS:
             self.add_column(label, key=key)
+        self._fill()
+
+    def matches(self, role: Role) -> bool:
+        haystack = " ".join([role.account_id, self.account.alias(role.account_id), role.role_arn])
+        return all(word in haystack.lower() for word in self.needle.lower().split())
+
+    @property
+    def shown_roles(self) -> list[Role]:
+        return [role for role in self.roles if self.matches(role)]
+
+    def _fill(self) -> None:
+        current = self.highlighted_role
+        self.clear()
         previous = ""
-        for role in self.roles:
+        for role in self.shown_roles:
             alias = self.account.alias(role.account_id)
             aws = f"{role.account_id} {alias}".strip() if role.account_id != previous else ""
             previous = role.account_id
-            self.add_row(" ", aws, role.name, role.role_arn, key=role_key(role))
+            mark = MARK if role_key(role) in self.marked else " "
+            self.add_row(mark, aws, role.name, role.role_arn, key=role_key(role))
+        if current is not None and role_key(current) in self.rows:
+            self.move_cursor(row=self.get_row_index(role_key(current)))
+
+    def apply_filter(self, needle: str) -> int:
+        """Show only the roles matching every word of `needle` (marks stay); return the count."""
+        self.needle = needle.strip()
+        self._fill()
+        return self.row_count
 
     @property
     def highlighted_role(self) -> Role | None:
         if not self.row_count or self.cursor_row < 0:
             return None
-        return self.roles[self.cursor_row]
+        return self.shown_roles[self.cursor_row]
 
     def toggle_mark(self) -> Role | None:
         role = self.highlighted_role

@@ -22,8 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.notifications import SeverityLevel
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui.clipboard import copy_text
@@ -37,6 +36,14 @@ from tui.core.targets import aliases_for
 from tui.core.targets import label as session_label
 from tui.core.timeutil import format_remaining
 from tui.dialogs.error import show_failure
+from tui.outcomes import (
+    Toast,
+    console_toast,
+    expiring_toast,
+    renewal_failed_toast,
+    sign_in_needed_toast,
+    wrote_toast,
+)
 from tui.widgets.sessions_table import SessionsTable, SessionState
 
 ERROR_TITLES = {
@@ -87,6 +94,12 @@ class SessionsPane(Vertical):
         session: Session
 
     @dataclass
+    class Told(Message):
+        """The detail of a short toast, for the status line."""
+
+        text: str
+
+    @dataclass
     class _Loaded(Message, bubble=False):
         sessions: list[Session]
         stamp: tuple[float, int] | None
@@ -98,8 +111,7 @@ class SessionsPane(Vertical):
 
     @dataclass
     class _Done(Message, bubble=False):
-        text: str  # never a secret; toasted unless empty
-        severity: SeverityLevel = "information"
+        toast: Toast | None  # never a secret
         reload: bool = False  # the store changed: read it again
 
     def __init__(self, ctx: Context, *, id: str | None = None) -> None:
@@ -120,6 +132,7 @@ class SessionsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Sessions"
+        yield Input(placeholder="Filter: account, role, AWS account, profile", id="sessions-filter")
         yield SessionsTable(id="sessions")
         yield Static("No sessions yet: sign in to an account with Enter.", id="no-sessions")
 
@@ -194,9 +207,20 @@ class SessionsPane(Vertical):
                 del self._needs_person[key]
                 table.set_note(key, None)
         self.query_one("#no-sessions").display = not sessions
-        self.border_title = f"Sessions ({len(sessions)})"
+        self._title()
         for session in sessions:
             self._announce(session, table.states[session.key], observed=False)
+        self.post_message(self.Changed())
+
+    def _title(self) -> None:
+        total, shown = len(self.table.sessions), self.table.row_count
+        self.border_title = (
+            f"Sessions ({shown} of {total})" if self.table.needle else f"Sessions ({total})"
+        )
+
+    def apply_filter(self, needle: str) -> None:
+        self.table.apply_filter(needle)
+        self._title()
         self.post_message(self.Changed())
 
     def tick(self) -> None:
@@ -266,23 +290,12 @@ class SessionsPane(Vertical):
                 self._retry_at[key] = now + RETRY_AFTER
                 if key not in self._told:
                     self._told.add(key)
-                    self.notify(
-                        f"Could not renew {self.label(renewal.old)}: {renewal.error}",
-                        title="Renewal failed",
-                        severity="warning",
-                        markup=False,
+                    self.tell(
+                        renewal_failed_toast(self.label(renewal.old), renewal.error), "Renewal"
                     )
         if needs_person:
-            from tui.screens.help import key_for
-
-            names = ", ".join(self.label(s) for s in needs_person)
-            press = key_for(self.app, "refresh-session") or "r"
-            self.notify(
-                f"{names}: sign-in needed; press {press} on the row to sign in.",
-                title="Renewal",
-                severity="warning",
-                markup=False,
-            )
+            labels = [self.label(s) for s in needs_person]
+            self.tell(sign_in_needed_toast(labels, self._refresh_key()), "Renewal")
         if fresh:
             self.show_kept(fresh)
         else:
@@ -299,12 +312,8 @@ class SessionsPane(Vertical):
             if renewal_window(self.ctx.config, session) > 0:
                 return  # renewal is on its way; it says so if it needs a person
             left = format_remaining(session.remaining(self.ctx.now()))
-            self.notify(
-                f"{self.label(session)} expires in {left}; press r to refresh it.",
-                title="Session expiring",
-                severity="warning",
-                markup=False,
-            )
+            toast = expiring_toast(self.label(session), left, self._refresh_key())
+            self.tell(toast, "Session expiring")
         elif state is SessionState.EXPIRED and key not in self._expired:
             self._expired.add(key)
             self._warned.add(key)
@@ -316,17 +325,40 @@ class SessionsPane(Vertical):
                     markup=False,
                 )
 
+    def tell(self, toast: Toast, title: str = "") -> None:
+        """A short toast, and its detail (if any) for the status line."""
+        self.notify(toast.text, title=title, severity=toast.severity, markup=False)
+        if toast.detail:
+            self.post_message(self.Told(toast.detail))
+
+    def _refresh_key(self) -> str:
+        from tui.screens.help import key_for
+
+        return key_for(self.app, "refresh-session") or "r"
+
     # What the keys do.
 
     def allows(self, action: SessionAction, session: Session | None) -> bool:
         """Whether `action` makes sense for `session` now (refresh: see the screen)."""
+        return self.why_not(action, session) is None
+
+    def why_not(self, action: SessionAction, session: Session | None) -> str | None:
+        """One line saying why `action` cannot act on `session` now; None when it can."""
         if session is None:
-            return False
+            return "No session yet: sign in to an account with Enter first."
         if action is SessionAction.REFRESH:
-            return self.ctx.account_for(session) is not None
+            if self.ctx.account_for(session) is None:
+                return f"{session.account} is no longer in the config, so it cannot be refreshed."
+            return None
         if action is SessionAction.REMOVE:
-            return session.key not in self.renewing
-        return not session.expired(self.ctx.now())
+            return (
+                "It is being renewed; remove it when the renewal is done."
+                if session.key in self.renewing
+                else None
+            )
+        if session.expired(self.ctx.now()):
+            return f"{self.label(session)} ran out; press {self._refresh_key()} to sign in again first."
+        return None
 
     def perform(self, action: SessionAction, session: Session) -> None:
         match action:
@@ -398,7 +430,11 @@ class SessionsPane(Vertical):
         path = self.ctx.config.settings.credentials_file
         done = forget(self.ctx.store, [session], path)
         profile = f"; profile {done.profiles[0]} removed from {path}" if done.profiles else ""
-        self.post_message(self._Done(f"Removed {self.label(session)}{profile}", reload=True))
+        self.post_message(
+            self._Done(
+                Toast(f"Removed {self.label(session)}", detail=profile.lstrip("; ")), reload=True
+            )
+        )
 
     @on(DataTable.RowSelected, "#sessions")
     def _export_selected(self, event: DataTable.RowSelected) -> None:
@@ -427,7 +463,7 @@ class SessionsPane(Vertical):
 
         path = self.ctx.config.settings.credentials_file
         write_profiles(path, {session.profile: session})
-        self.post_message(self._Done(f"Wrote profile {session.profile} to {path}"))
+        self.post_message(self._Done(wrote_toast(session.profile, path)))
 
     @work(thread=True, exclusive=True, group="console", exit_on_error=False)
     def _console_worker(self, session: Session) -> None:
@@ -436,21 +472,19 @@ class SessionsPane(Vertical):
         url = console_url(session, federation_url_for(session, self.ctx.account_for(session)))
         if self.ctx.display:
             self.app.call_from_thread(self.app.open_url, url)
-            self.post_message(
-                self._Done(f"Opened the AWS console for {self.label(session)} in your browser")
-            )
+            self.post_message(self._Done(console_toast(self.label(session))))
         else:
             what = f"the console sign-in URL for {self.label(session)}"
             note = "it works for 15 minutes"
             self.app.call_from_thread(copy_text, self.app, url, what, note)
-            self.post_message(self._Done(""))
+            self.post_message(self._Done(None))
 
     def on_sessions_pane__done(self, message: _Done) -> None:
         self._busy(None)
         if message.reload:
             self.reload()
-        if message.text:
-            self.notify(message.text, severity=message.severity, markup=False)
+        if message.toast is not None:
+            self.tell(message.toast)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         event.stop()
