@@ -119,6 +119,14 @@ def world(tmp_path: Path, local_sts: LocalSts, signing_key: SigningKey) -> World
     return World(home, config, credentials, local_sts, signing_key, roles)
 
 
+def one_sentence(stderr: str) -> str:
+    """The one line a user error prints, checked to be one line and no traceback."""
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
 SecretCheck = Callable[[str], None]
 
 

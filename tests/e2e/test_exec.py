@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import AWS, ENTRA_AWS, PROD, World
+from tests.e2e.conftest import AWS, ENTRA_AWS, PROD, World, one_sentence
 
 pytestmark = pytest.mark.e2e
 ADMIN = f"arn:aws:sts::{PROD}:assumed-role/Admin/alice@contoso.com"
@@ -33,13 +33,6 @@ def signed_in(world: World) -> World:
     result = world.run("login", "prod", "--saml-file", str(saml), "--no-write")
     assert result.returncode == 0, result.stderr
     return world
-
-
-def one_sentence(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    return lines[0]
 
 
 def test_exec_runs_the_aws_cli_as_the_session_without_ambient_identities(signed_in: World) -> None:

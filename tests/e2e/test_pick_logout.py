@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import AWS, DEV, PROD, World
+from tests.e2e.conftest import AWS, DEV, PROD, World, one_sentence
 
 pytestmark = pytest.mark.e2e
 READ_DEV = f"arn:aws:sts::{DEV}:assumed-role/ReadOnly/alice@contoso.com"
@@ -23,13 +23,6 @@ def signed_in(world: World) -> World:
     result = world.run("login", "prod", "--all-roles", "--saml-file", str(saml))
     assert result.returncode == 0, result.stderr
     return world
-
-
-def one_sentence(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    return lines[0]
 
 
 def stored(world: World) -> list[str]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import BIN, DEV, PROD, World
+from tests.e2e.test_demo_tmux import Tmux
 
 pytestmark = pytest.mark.e2e
 ADMIN = f"arn:aws:sts::{PROD}:assumed-role/Admin/alice@contoso.com"
@@ -21,42 +22,23 @@ READ_DEV = f"arn:aws:sts::{DEV}:assumed-role/ReadOnly/alice@contoso.com"
 SHOW = 'echo "RC=$? ARN=$(aws sts get-caller-identity --query Arn --output text 2>&1)"'
 
 
-class Shell:
-    """bash in a private tmux server."""
-
-    def __init__(self, socket: str, env: dict[str, str]) -> None:
-        self.socket, self.env = socket, env
-
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=20,
-        )
-        return done.stdout
+class Shell(Tmux):
+    """bash in a private tmux server (session "pick")."""
 
     def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-J", "-t", "pick", "-S", "-200")
+        return self("capture-pane", "-p", "-J", "-t", "pick", "-S", "-200")
 
     def type(self, line: str) -> None:
-        self.tmux("send-keys", "-t", "pick", "-l", line)
-        self.tmux("send-keys", "-t", "pick", "Enter")
+        self("send-keys", "-t", "pick", "-l", line)
+        self("send-keys", "-t", "pick", "Enter")
 
     def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "pick", *keys)
+        self("send-keys", "-t", "pick", *keys)
 
-    def wait_for(self, pattern: str, what: str, timeout: float = 60, count: int = 1) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if len(re.findall(pattern, text)) >= count:
-                return text
-            time.sleep(0.25)
-        raise AssertionError(f"no {what} within {timeout:.0f} s; the screen:\n{text}")
+    def wait_for(  # type: ignore[override]  (a pattern and a count instead of a predicate)
+        self, pattern: str, what: str, timeout: float = 60, count: int = 1
+    ) -> str:
+        return super().wait_for(lambda text: len(re.findall(pattern, text)) >= count, what, timeout)
 
 
 @pytest.fixture
@@ -71,7 +53,7 @@ def shell(world: World) -> Iterator[Shell]:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "TMUX"):
         env.pop(name, None)
     server = Shell(f"entra-aws-pick-{os.getpid()}", env)
-    server.tmux("new-session", "-d", "-x", "140", "-y", "40", "-s", "pick",
+    server("new-session", "-d", "-x", "140", "-y", "40", "-s", "pick",
                 "bash --norc --noprofile")  # fmt: skip
     yield server
     subprocess.run(["tmux", "-L", server.socket, "kill-server"], env=env, capture_output=True)

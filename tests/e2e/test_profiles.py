@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DEV, ENTRA_AWS, PROD, World
+from tests.e2e.conftest import DEV, ENTRA_AWS, PROD, World, one_sentence
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +31,6 @@ def sign_in(world: World, *roles: str) -> None:
     saml = world.saml_file(*roles)
     done = world.run("login", "prod", "--saml-file", str(saml), "--all-roles", "--no-write")
     assert done.returncode == 0, done.stderr
-
-
-def one_sentence(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    return lines[0]
 
 
 def test_profiles_are_used_by_the_aws_cli_and_a_second_run_changes_nothing(world: World) -> None:
