@@ -239,7 +239,9 @@ async def test_a_role_sts_refuses_is_shown_in_the_error_dialog_and_the_rest_is_k
         await settle(app, pilot)
         who = str(app.screen.query_one("#who").render())
         assert "(Alice [b]Example[/b])" in who  # IdP text is shown as typed, not as markup
-        world.sts.fail_next(1, status=403, code="AccessDenied", message="Not authorized")
+        world.sts.fail_next(
+            1, status=403, code="AccessDenied", message="Not authorized", role_arn=world.admin[0]
+        )
         await pilot.press("space", "down", "space", "A")
         await settle(app, pilot)
         dialog = app.screen

@@ -62,6 +62,7 @@ class Fault:
     code: str | None = "InternalFailure"
     message: str = "We encountered an internal error. Please try again."
     delay: float = 0.0
+    role_arn: str | None = None  # only calls for this role (AWS refuses a role, not a moment)
     body: str = (  # nginx's own page, byte for byte apart from the line ends
         "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
         "<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
@@ -223,9 +224,10 @@ class LocalSts(LoopbackService):
         message: str = "We encountered an internal error. Please try again.",
         delay: float = 0.0,
         body: str | None = None,
+        role_arn: str | None = None,
     ) -> None:
-        """Make the next `times` AssumeRoleWithSAML calls fail (or stall): see `Fault`."""
-        fault = Fault(status, code, message, delay, body or Fault.body)
+        """Make the next `times` AssumeRoleWithSAML calls (for `role_arn`, if given) fail or stall."""
+        fault = Fault(status, code, message, delay, role_arn, body or Fault.body)
         with self._lock:
             self._faults.extend([fault] * times)
 
@@ -278,9 +280,12 @@ class LocalSts(LoopbackService):
             )
         return None
 
-    def _take_fault(self) -> Fault | None:
+    def _take_fault(self, role_arn: str | None) -> Fault | None:
         with self._lock:
-            return self._faults.pop(0) if self._faults else None
+            for index, fault in enumerate(self._faults):
+                if fault.role_arn in (None, role_arn):
+                    return self._faults.pop(index)
+            return None
 
     def _assume_role_with_saml(
         self, params: dict[str, str], start_response: StartResponse
@@ -292,7 +297,7 @@ class LocalSts(LoopbackService):
                     request.role_arn, request.principal_arn, request.duration_seconds, self.clock()
                 )
             )
-        fault = self._take_fault()
+        fault = self._take_fault(request.role_arn)
         if fault is not None:
             if fault.delay:
                 self._wake.wait(fault.delay)
