@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q tui  # bytecode, as a pip-installed wheel has (bench/credential_process.py)
 	touch $(STAMP)
 
 # Debian's Chromium and its chromedriver, when missing (the demo needs them).

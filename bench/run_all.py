@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = (
     "first_frame",
+    "credential_process",
     "assume_many",
     "capture_to_screen",
     "silent_signin",

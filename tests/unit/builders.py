@@ -12,6 +12,19 @@ from tui.core.sessions import Session
 # Sessions
 
 
+# One account, `prod`, with an alias for its AWS account: what the CLI tests sign in to.
+CONFIG = """
+[[accounts]]
+name = "prod"
+tenant_id = "00000000-0000-0000-0000-000000000000"
+app_id_uri = "https://signin.aws.amazon.com/saml#1"
+region = "eu-west-1"
+
+[accounts.aliases]
+"123456789012" = "prod-main"
+"""
+
+
 def session(**overrides: object) -> Session:
     values: dict[str, object] = {
         "account": "prod",

@@ -8,39 +8,19 @@ import os
 import subprocess
 import sys
 import textwrap
-import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-import tui.core
 from tui.cli import main
 from tui.core.sessions import SessionStore
 
-from .builders import ADMIN, READONLY, b64, saml_xml, session
+from .builders import ADMIN, CONFIG, READONLY, b64, saml_xml, session
 
 REPO = Path(__file__).resolve().parents[2]
 COMMANDS = ("tui", "demo", "login", "decode", "sessions", "env", "credential-process", "console")
-
-CONFIG = """
-[[accounts]]
-name = "prod"
-tenant_id = "00000000-0000-0000-0000-000000000000"
-app_id_uri = "https://signin.aws.amazon.com/saml#1"
-region = "eu-west-1"
-
-[accounts.aliases]
-"123456789012" = "prod-main"
-"""
-
-
-@pytest.fixture
-def config_file(tmp_path) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(CONFIG)
-    return path
 
 
 @pytest.fixture
@@ -48,15 +28,6 @@ def saml_file(tmp_path) -> Path:
     path = tmp_path / "saml.b64"
     path.write_text(b64(saml_xml(session_duration="3600")) + "\n")
     return path
-
-
-@pytest.fixture
-def no_browser_profile(monkeypatch):
-    """The account's browser profile has never signed in, so a silent refresh is impossible."""
-    stub = types.ModuleType("tui.core.browser")
-    stub.has_signed_in_before = lambda name, legacy=(): False  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "tui.core.browser", stub)
-    monkeypatch.setattr(tui.core, "browser", stub, raising=False)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

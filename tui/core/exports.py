@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from tui.core.cached_credentials import credential_process_document
 from tui.core.sessions import Session
 from tui.core.timeutil import rfc3339
 
@@ -99,14 +100,11 @@ def profile_export(profile: str, shell: str) -> str:
 
 def credential_process_json(session: Session) -> str:
     """The JSON the AWS CLI and SDKs read from a credential_process command."""
-    return json.dumps(
-        {
-            "Version": 1,
-            "AccessKeyId": session.access_key_id,
-            "SecretAccessKey": session.secret_access_key,
-            "SessionToken": session.session_token,
-            "Expiration": rfc3339(session.expiration),
-        }
+    return credential_process_document(
+        session.access_key_id,
+        session.secret_access_key,
+        session.session_token,
+        rfc3339(session.expiration),
     )
 
 

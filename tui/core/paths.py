@@ -1,24 +1,18 @@
-"""Where entra-aws keeps things (platformdirs), and private folders created 0700."""
+"""Where entra-aws keeps things, as `Path`s (the rule is in `locations`), and private folders."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import platformdirs
-
-APP = "entra-aws"
-CONFIG_ENV = "ENTRA_AWS_CONFIG"
-HOME_ENV = "ENTRA_AWS_HOME"  # one folder for everything (the demo and tests use it to stay apart)
-
-
-def _base(kind: str) -> Path | None:
-    home = os.environ.get(HOME_ENV)
-    return Path(home).expanduser() / kind if home else None
+from tui.core.locations import APP as APP
+from tui.core.locations import CONFIG_ENV as CONFIG_ENV
+from tui.core.locations import HOME_ENV as HOME_ENV
+from tui.core.locations import config_file, user_dir
 
 
 def config_dir() -> Path:
-    return _base("config") or Path(platformdirs.user_config_dir(APP, appauthor=False))
+    return Path(user_dir("config"))
 
 
 def default_config_path() -> Path:
@@ -27,12 +21,7 @@ def default_config_path() -> Path:
 
 def config_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """`--config`, then `$ENTRA_AWS_CONFIG`, then the user config folder."""
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get(CONFIG_ENV)
-    if env:
-        return Path(env).expanduser()
-    return default_config_path()
+    return Path(config_file(os.fspath(cli_value) if cli_value else None))
 
 
 def user_themes_dir() -> Path:
@@ -41,17 +30,17 @@ def user_themes_dir() -> Path:
 
 def state_dir() -> Path:
     """Sessions, remembered durations and logs: secret-bearing, so kept private."""
-    return _base("state") or Path(platformdirs.user_state_dir(APP, appauthor=False))
+    return Path(user_dir("state"))
 
 
 def data_dir() -> Path:
-    """Browser profiles live here, one per account."""
-    return _base("data") or Path(platformdirs.user_data_dir(APP, appauthor=False))
+    """Browser profiles live here, one per Entra tenant."""
+    return Path(user_dir("data"))
 
 
 def cache_dir() -> Path:
     """The patched chromedriver copy lives here."""
-    return _base("cache") or Path(platformdirs.user_cache_dir(APP, appauthor=False))
+    return Path(user_dir("cache"))
 
 
 def ensure_private_dir(path: Path) -> Path:

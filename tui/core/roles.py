@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-# Every AWS partition an ARN may name (botocore's partitions.json): commercial, China, GovCloud,
-# the ISO partitions and the European Sovereign Cloud.
-ARN_PARTITIONS = (
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-)
-_PARTITION = "|".join(re.escape(name) for name in ARN_PARTITIONS)
-# ASCII classes only: Python's \w and \d also match other scripts' letters and digits, which IAM
-# and STS refuse. `\Z`, not `$`, so a trailing newline does not pass.
-_NAME_CHARS = r"A-Za-z0-9_+=,.@-"
-ROLE_ARN_RE = re.compile(
-    rf"^arn:(?P<partition>{_PARTITION}):iam::(?P<account>[0-9]{{12}}):role/"
-    rf"(?P<path>(?:[{_NAME_CHARS}]+/)*)(?P<name>[{_NAME_CHARS}]{{1,64}})\Z"
-)
-PRINCIPAL_ARN_RE = re.compile(
-    rf"^arn:(?P<partition>{_PARTITION}):iam::(?P<account>[0-9]{{12}}):saml-provider/"
-    r"(?P<name>[A-Za-z0-9_.-]{1,128})\Z"
-)
-ROLE_NAME_RE = re.compile(rf"^[{_NAME_CHARS}]{{1,64}}\Z")
+from tui.core.arns import ARN_PARTITIONS as ARN_PARTITIONS
+from tui.core.arns import PRINCIPAL_ARN_RE as PRINCIPAL_ARN_RE
+from tui.core.arns import ROLE_ARN_RE as ROLE_ARN_RE
+from tui.core.arns import ROLE_NAME_RE as ROLE_NAME_RE
+from tui.core.arns import is_principal_arn as is_principal_arn
+from tui.core.arns import is_role_arn as is_role_arn
 
 
 @dataclass(frozen=True, order=True)
@@ -55,14 +35,6 @@ class Role:
     def matches(self, wanted: str) -> bool:
         """True when `wanted` is this role's ARN or its name (case-sensitive, as IAM is)."""
         return wanted == self.role_arn or wanted == self.name
-
-
-def is_role_arn(value: str) -> bool:
-    return bool(ROLE_ARN_RE.match(value))
-
-
-def is_principal_arn(value: str) -> bool:
-    return bool(PRINCIPAL_ARN_RE.match(value))
 
 
 def pair_from_value(value: str) -> Role | None:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.files import atomic_write, locked
-from tui.core.paths import state_dir
 from tui.core.roles import is_role_arn
+from tui.core.store_file import STORE_VERSION as STORE_VERSION
+from tui.core.store_file import store_file
 from tui.core.timeutil import parse_instant, rfc3339, utcnow
 
 log = logging.getLogger("entra_aws.sessions")
@@ -32,7 +33,6 @@ _TEXT_FIELDS = (
     "assumed_role_arn",
     "subject",
 )
-STORE_VERSION = 1
 KEEP_EXPIRED = timedelta(hours=12)  # expired sessions stay listed a while, then are pruned
 
 
@@ -100,7 +100,7 @@ def store_order(session: Session) -> tuple[str, str, str]:
 
 
 def default_store_path() -> Path:
-    return state_dir() / "sessions.json"
+    return Path(store_file())
 
 
 class SessionStore:

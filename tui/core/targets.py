@@ -8,22 +8,44 @@ Imports stay cheap (no boto3, no Textual): the cached credential_process path us
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
-
+from tui.core.arns import is_role_arn
 from tui.core.errors import ConfigError, SessionError
-from tui.core.roles import is_role_arn
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs the fast path ~10 ms
 if TYPE_CHECKING:
-    from tui.core.config import Account, Config
-    from tui.core.sessions import Session
+    from collections.abc import Mapping, Sequence
+    from typing import Protocol, TypeAlias, TypeVar
+
+    Aliases: TypeAlias = Mapping[str, str]  # AWS account id -> alias, as `aliases` holds them
+
+    class Session(Protocol):
+        """What choosing needs of a session: a stored `Session` or the fast path's entry."""
+
+        @property
+        def account(self) -> str: ...
+        @property
+        def role_arn(self) -> str: ...
+
+    class Account(Protocol):
+        @property
+        def name(self) -> str: ...
+        @property
+        def aliases(self) -> Mapping[str, str]: ...
+        @property
+        def default_role(self) -> str: ...
+
+    class Config(Protocol):
+        """A loaded `Config`, or the fast path's index of it."""
+
+        @property
+        def accounts(self) -> Sequence[Account]: ...
+        def account(self, name: str) -> object: ...
+
+    S = TypeVar("S", bound=Session)
 
 
 class AmbiguousTarget(SessionError):
     """A name that matches several sessions: never guess which one was meant."""
-
-
-Aliases = Mapping[str, str]  # AWS account id -> alias, as an account's `aliases` holds them
 
 
 def split_target(text: str) -> tuple[str, str | None]:
@@ -74,9 +96,7 @@ def role_matches(session: Session, wanted: str, aliases: Aliases) -> bool:
     return names_role(session.role_arn, wanted, aliases)
 
 
-def matching(
-    sessions: Sequence[Session], account: str, role: str | None, aliases: Aliases
-) -> list[Session]:
+def matching(sessions: Sequence[S], account: str, role: str | None, aliases: Aliases) -> list[S]:
     """The sessions of `account` that `role` names (every one of them when `role` is None)."""
     mine = [s for s in sessions if s.account == account]
     if role is None:
@@ -111,9 +131,7 @@ def _ambiguous(
     return AmbiguousTarget(f"{asked} names {len(found)} sessions; name one: {choices}.")
 
 
-def choose(
-    sessions: Sequence[Session], config: Config | None, account: str, role: str | None
-) -> Session:
+def choose(sessions: Sequence[S], config: Config | None, account: str, role: str | None) -> S:
     """The one session `account` and `role` name, or one sentence saying why there is none.
 
     No role: the account's only session, else its `default_role`'s. A role that matches in
@@ -146,8 +164,8 @@ def choose(
 
 
 def select(
-    sessions: Sequence[Session], config: Config | None, account: str | None, role: str | None
-) -> list[Session]:
+    sessions: Sequence[S], config: Config | None, account: str | None, role: str | None
+) -> list[S]:
     """Every session `account` and `role` name (`logout`): all of them for no account; one
     sentence when the account is unknown or nothing matches."""
     if account is None:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import argparse
 
+from tui.core.cached_credentials import REFRESH_BEFORE
 from tui.core.config import Config
+from tui.core.config_index import identity_of, write_index
 from tui.core.errors import BrowserError, NeedsPerson, SessionError
 from tui.core.exports import credential_process_json
+from tui.core.paths import config_path
 from tui.core.refresh import refresh_session
 from tui.core.sessions import Session, SessionStore
 from tui.core.targets import AmbiguousTarget
-from tui.subcommands.common import config_from, pick_session, say
+from tui.subcommands.common import config_from, pick_session, say, target_and_role
 
-REFRESH_BEFORE = 15 * 60  # botocore refreshes at 15 minutes left; give it fresh credentials by then
 SILENT_TIMEOUT = 60.0
 
 
@@ -32,8 +34,11 @@ def _cached(store: SessionStore, config: Config, account: str, role: str | None)
 
 
 def run(args: argparse.Namespace) -> int:
+    name, args.role = target_and_role(args.account, args.role)
+    before = identity_of(str(config_path(args.config)))
     config = config_from(args)
-    account = config.account(args.account)
+    write_index(config, str(config_path(args.config)), before)  # the next call takes the fast path
+    account = config.account(name)
     store = SessionStore()
     cached = _cached(store, config, account.name, args.role)
     if cached is not None and cached.remaining() > REFRESH_BEFORE:
