@@ -11,7 +11,8 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from tui import __version__
 from tui.core.config import SHELLS
@@ -22,36 +23,29 @@ from tui.core.shell_init import DEFAULT_NAME, INIT_SHELLS
 log = logging.getLogger("entra_aws.cli")
 
 
-def _duration(value: str) -> int:
-    try:
-        seconds = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of seconds") from None
-    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
-        raise argparse.ArgumentTypeError(
-            f"must be between {MIN_SECONDS} and {MAX_SECONDS} seconds (15 min to 12 h)"
-        )
-    return seconds
+def _bounded(
+    convert: Callable[[str], float], low: float, high: float, what: str, span: str = ""
+) -> Callable[[str], Any]:
+    """An argparse `type` that reads `what` with `convert` and keeps it in [low, high]."""
+
+    def read(value: str) -> float:
+        try:
+            number = convert(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not {what}") from None
+        if not low <= number <= high:
+            unit = " seconds" if "seconds" in what else ""
+            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}{unit}{span}")
+        return number
+
+    return read
 
 
-def _timeout(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if not 1 <= seconds <= 3600:
-        raise argparse.ArgumentTypeError("must be between 1 and 3600 seconds")
-    return seconds
-
-
-def _port(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError("must be between 1 and 65535")
-    return port
+_duration = _bounded(
+    int, MIN_SECONDS, MAX_SECONDS, "a whole number of seconds", " (15 min to 12 h)"
+)
+_timeout = _bounded(float, 1, 3600, "a number of seconds")
+_port = _bounded(int, 1, 65535, "a port number")
 
 
 THEME_HELP = "the app's theme (tui, demo); `--theme ?` lists them"
