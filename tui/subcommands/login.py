@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from tui.core.assertion import Assertion, require_redeemable
-from tui.core.config import Account, Config
+from tui.core.config import PROFILE_RE, Account, Config
 from tui.core.errors import EntraAwsError
 from tui.core.exports import shell_export
 from tui.core.saml_input import read_saml_source
@@ -25,8 +24,6 @@ from tui.core.signin import (
 )
 from tui.core.timeutil import format_duration, rfc3339, utcnow
 from tui.subcommands.common import config_from, printable, say
-
-_PROFILE_RE = re.compile(r"^[A-Za-z0-9_.@+=,-]{1,128}$")
 
 
 @dataclass
@@ -88,7 +85,7 @@ def _summary(kept: Kept, account: Account, config: Config, written: bool) -> lis
 
 def _check(args: argparse.Namespace, accounts: list[Account]) -> None:
     """Options that only make sense for one account, refused before anything happens."""
-    if args.profile and not _PROFILE_RE.match(args.profile):
+    if args.profile and not PROFILE_RE.match(args.profile):
         raise EntraAwsError("--profile may use letters, digits and _.@+=,- only.")
     if len(accounts) > 1 or args.all or args.tenant:
         for given, option in ((args.saml_file, "--saml-file"), (args.profile, "--profile")):
