@@ -151,12 +151,12 @@ async def test_a_failure_that_may_pass_is_told_once_and_retried_a_minute_later(w
         assert isinstance(screen, MainScreen)
         table = screen.sessions.table
         await until(pilot, lambda: len(signer.calls) == 1)
-        await until(pilot, lambda: not screen.sessions.renewing)
+        await until(pilot, lambda: not screen.sessions.renewals.renewing)
         screen.sessions.renew_due(clock())  # within the minute: not again
         clock.advance(seconds=61)
         screen.sessions.renew_due(clock())
         await until(pilot, lambda: len(signer.calls) == 2)
-        await until(pilot, lambda: not screen.sessions.renewing)
+        await until(pilot, lambda: not screen.sessions.renewals.renewing)
         clock.advance(seconds=61)
         screen.sessions.renew_due(clock())
         await until(pilot, lambda: table.sessions[old.key].expiration > old.expiration)

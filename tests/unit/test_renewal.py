@@ -232,3 +232,41 @@ def test_renewing_session_reports_a_person_needed_once_and_stops(
     assert calls == ["renew"] and len(said) == 1  # told once, never retried in a loop
     assert "needs you to sign in" in said[0] and "entra-aws login a" in said[0]
     assert keeper.current() is start  # the old credentials are still served until they end
+
+
+# --- the app's book of many renewals ----------------------------------------------------------
+
+
+def test_the_book_waits_for_a_person_retries_the_rest_a_minute_later_and_tells_once(
+    tmp_path: Path,
+) -> None:
+    from tui.core.renewal import RETRY_AFTER, Renewal
+    from tui.core.renewal_book import RenewalBook
+
+    config = config_with(tmp_path, [account("prod"), account("dev")], renew_before=600)
+    cookie_gone = aged(300, account="prod")
+    sts_down = aged(300, account="dev")
+    book = RenewalBook()
+    now = utcnow()
+    assert book.take_due([cookie_gone, sts_down], config, now) == [cookie_gone, sts_down]
+    assert book.take_due([cookie_gone, sts_down], config, now) == []  # already being renewed
+    down = EntraAwsError("STS is unreachable")
+    settled = book.settle(
+        [Renewal(cookie_gone, error=NeedsPerson("sign in")), Renewal(sts_down, error=down)], now
+    )
+    assert settled.needs_person == [cookie_gone] and not settled.fresh
+    assert [r.old for r in settled.first_failures] == [sts_down]
+    assert not book.renewing
+    just_before = now + timedelta(seconds=RETRY_AFTER - 1)
+    assert book.take_due([cookie_gone, sts_down], config, just_before) == []
+    later = now + timedelta(seconds=RETRY_AFTER)
+    assert book.take_due([cookie_gone, sts_down], config, later) == [sts_down]  # never the other
+    again = book.settle([Renewal(sts_down, error=down)], later)
+    assert again.first_failures == []  # told once, not every minute
+    fresh = aged(3600, account="dev")
+    assert book.settle([Renewal(sts_down, fresh=fresh)], later).fresh == [fresh]
+    # A new sign-in for prod (another expiry under the same key) ends the wait.
+    signed_in = aged(3000, account="prod")
+    assert book.signed_in_again({cookie_gone.key: cookie_gone}) == []
+    assert book.signed_in_again({signed_in.key: signed_in}) == [cookie_gone.key]
+    assert book.take_due([aged(300, account="prod")], config, later) != []

@@ -27,6 +27,7 @@ log = logging.getLogger("entra_aws.renewal")
 SILENT_TIMEOUT = 60.0  # a silent sign-in takes ~1.5 s; past a minute a person is needed
 # A renewal waits this long for another caller refreshing the same tenant (one browser each).
 LOCK_WAIT = SILENT_TIMEOUT + 30
+RETRY_AFTER = 60.0  # after a failed renewal that may pass (network, STS), try again this much later
 
 
 def renewal_window(config: Config, session: Session, *, at_least: float = 0) -> float:
@@ -219,9 +220,6 @@ def renew(
     if renewal.fresh is None:
         raise renewal.error or EntraAwsError(f"Could not renew {session.role_name}.")
     return renewal.fresh
-
-
-RETRY_AFTER = 60.0  # after a failed renewal that may pass (network, STS), try again this much later
 
 
 class RenewingSession:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from textual import on, work
@@ -28,9 +28,10 @@ from textual.worker import Worker, WorkerState
 from tui.clipboard import copy_text
 from tui.context import Context
 from tui.core.config import Account
-from tui.core.errors import EntraAwsError, NeedsPerson
+from tui.core.errors import EntraAwsError
 from tui.core.exports import shell_export
-from tui.core.renewal import Renewal, due_for_renewal, renewal_window
+from tui.core.renewal import Renewal, renewal_window
+from tui.core.renewal_book import RenewalBook
 from tui.core.sessions import Session, store_order
 from tui.core.targets import aliases_for
 from tui.core.targets import label as session_label
@@ -54,7 +55,6 @@ ERROR_TITLES = {
     "remove": "Could not remove the session",
 }
 RENEW_EVERY = 5  # ticks between looks for sessions due for renewal
-RETRY_AFTER = timedelta(minutes=1)  # after a renewal failure that may pass (network, STS)
 RENEWING, SIGN_IN_NEEDED = "renewing…", "sign-in needed"
 
 
@@ -124,11 +124,7 @@ class SessionsPane(Vertical):
         self._warned: set[str] = set()
         self._expired: set[str] = set()
         self._ticks = 0
-        self.renewing: set[str] = set()
-        # Sessions left alone, by key, with the expiry they had: a new sign-in replaces them.
-        self._needs_person: dict[str, datetime] = {}
-        self._retry_at: dict[str, datetime] = {}
-        self._told: set[str] = set()  # renewal failures already toasted
+        self.renewals = RenewalBook()
 
     def compose(self) -> ComposeResult:
         self.border_title = "Sessions"
@@ -161,8 +157,8 @@ class SessionsPane(Vertical):
         """What the pane is busy with, for the status line (None: nothing)."""
         if self.activity:
             return f"{self.activity}…"
-        if self.renewing:
-            count = len(self.renewing)
+        if self.renewals.renewing:
+            count = len(self.renewals.renewing)
             return f"Renewing {count} session{'s' * (count != 1)} silently…"
         return None if self.loaded else "Loading sessions…"
 
@@ -201,11 +197,8 @@ class SessionsPane(Vertical):
     def show(self, sessions: Sequence[Session]) -> None:
         table = self.table
         table.show(sessions, self.ctx.now())
-        for key, expiration in list(self._needs_person.items()):
-            current = table.sessions.get(key)
-            if current is None or current.expiration != expiration:  # signed in again
-                del self._needs_person[key]
-                table.set_note(key, None)
+        for key in self.renewals.signed_in_again(table.sessions):
+            table.set_note(key, None)
         self.query_one("#no-sessions").display = not sessions
         self._title()
         for session in sessions:
@@ -243,16 +236,9 @@ class SessionsPane(Vertical):
         """Start renewing the sessions within their `renew_before` that nobody is renewing."""
         if not self.loaded:
             return
-        due = [
-            s
-            for s in due_for_renewal(self.sessions, self.ctx.config, now)
-            if s.key not in self.renewing
-            and self._needs_person.get(s.key) != s.expiration
-            and self._retry_at.get(s.key, now) <= now
-        ]
+        due = self.renewals.take_due(self.sessions, self.ctx.config, now)
         if due:
             for session in due:
-                self.renewing.add(session.key)
                 self.table.set_note(session.key, RENEWING)
             self._renew_worker(due)
             self.post_message(self.Changed())
@@ -271,33 +257,18 @@ class SessionsPane(Vertical):
         self.post_message(self._Renewed(renewals))
 
     def on_sessions_pane__renewed(self, message: _Renewed) -> None:
-        now = self.ctx.now()
-        fresh: list[Session] = []
-        needs_person: list[Session] = []
+        settled = self.renewals.settle(message.renewals, self.ctx.now())
         for renewal in message.renewals:
-            key = renewal.old.key
-            self.renewing.discard(key)
-            self.table.set_note(key, None)
-            if renewal.fresh is not None:
-                fresh.append(renewal.fresh)
-                self._retry_at.pop(key, None)
-                self._told.discard(key)
-            elif isinstance(renewal.error, NeedsPerson):
-                self._needs_person[key] = renewal.old.expiration
-                self.table.set_note(key, SIGN_IN_NEEDED)
-                needs_person.append(renewal.old)
-            else:
-                self._retry_at[key] = now + RETRY_AFTER
-                if key not in self._told:
-                    self._told.add(key)
-                    self.tell(
-                        renewal_failed_toast(self.label(renewal.old), renewal.error), "Renewal"
-                    )
-        if needs_person:
-            labels = [self.label(s) for s in needs_person]
+            self.table.set_note(renewal.old.key, None)
+        for session in settled.needs_person:
+            self.table.set_note(session.key, SIGN_IN_NEEDED)
+        for renewal in settled.first_failures:
+            self.tell(renewal_failed_toast(self.label(renewal.old), renewal.error), "Renewal")
+        if settled.needs_person:
+            labels = [self.label(s) for s in settled.needs_person]
             self.tell(sign_in_needed_toast(labels, self._refresh_key()), "Renewal")
-        if fresh:
-            self.show_kept(fresh)
+        if settled.fresh:
+            self.show_kept(settled.fresh)
         else:
             self.post_message(self.Changed())
 
@@ -353,7 +324,7 @@ class SessionsPane(Vertical):
         if action is SessionAction.REMOVE:
             return (
                 "It is being renewed; remove it when the renewal is done."
-                if session.key in self.renewing
+                if session.key in self.renewals.renewing
                 else None
             )
         if session.expired(self.ctx.now()):
