@@ -160,6 +160,24 @@ async def test_assume_marked_with_nothing_marked_is_off_and_says_why(tmp_path) -
         assert footer_keys(app)["Assume marked"] is True
 
 
+@pytest.mark.parametrize("width", [80, 100, 119, 120, 140])
+async def test_the_roles_footer_keeps_back_filter_and_details_at_any_width(tmp_path, width) -> None:
+    app = make_app(config(tmp_path, demo_accounts()), clock=Clock())
+    async with app.run_test(size=(width, 24)) as pilot:
+        await loaded(app, pilot)
+        await app.push_screen(roles_screen(app, tmp_path))
+        await pilot.pause()
+        footer = screen_text(app)[-1]
+        for shown in ("d Duration", "i Details", "/ Filter", "esc Back", "f1 Help", "q Quit"):
+            assert shown in footer, (width, footer)
+        hint = screen_text(app)[-2]
+        if "Assume marked" not in footer:  # narrow: the line above the footer says those keys
+            assert "Enter assumes" in hint and "Space marks" in hint, hint
+        await pilot.press("space")  # and they still work
+        await pilot.pause()
+        assert len(app.screen.table.marked) == 1
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_help_keeps_a_gap_after_the_longest_keys(tmp_path, size) -> None:
     app = make_app(config(tmp_path, demo_accounts()), clock=Clock())

@@ -87,6 +87,11 @@ class RolesScreen(Screen[Choice | None]):
         Binding("escape", "back", "Back", tooltip="Clear the filter; else back (this sign-in is dropped)", id="back"),
     ]  # fmt: skip
 
+    # Below 120 columns the footer leaves these out: the hint line under the roles says them.
+    NARROW_FOOTER_SKIPS: ClassVar[frozenset[str]] = frozenset(
+        {"screen.assume", "toggle_mark", "assume_marked"}
+    )
+
     expired: var[bool] = var(False, bindings=True)
 
     def __init__(self, ctx: Context, account: Account, assertion: Assertion) -> None:

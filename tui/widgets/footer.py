@@ -32,7 +32,16 @@ def shown_keys(screen: Screen[object]) -> tuple[Hashable, ...]:
     )
 
 
-COMPACT_BELOW = 100  # columns
+COMPACT_BELOW = 130  # columns: less space between keys
+SKIP_BELOW = 120  # columns: leave out the keys a screen says elsewhere (NARROW_FOOTER_SKIPS)
+
+
+def _narrow_skips(screen: Screen[object]) -> frozenset[str]:
+    """Actions a screen leaves out of a narrow footer because a line on it already says them
+    (`NARROW_FOOTER_SKIPS`); the keys still work."""
+    return frozenset(getattr(screen, "NARROW_FOOTER_SKIPS", ()))
+
+
 CATCH_UP = 0.3  # seconds after a hidden screen's keys changed
 
 
@@ -50,13 +59,22 @@ class Footer(TextualFooter):
     """
 
     _shown: tuple[Hashable, ...] | None = None
+    _skipping = False  # whether the last compose left out the screen's NARROW_FOOTER_SKIPS
 
     def on_resize(self) -> None:
-        self.compact = self.size.width < COMPACT_BELOW  # less space between keys when narrow
+        width = self.size.width
+        crossed = (width < SKIP_BELOW) != self._skipping
+        self.compact = width < COMPACT_BELOW
+        if crossed and _narrow_skips(self.screen):
+            self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
         pinned: list[Widget] = []
+        self._skipping = self.app.size.width < SKIP_BELOW
+        skip = _narrow_skips(self.screen) if self._skipping else frozenset()
         for widget in self._keys():
+            if isinstance(widget, FooterKey) and widget.action in skip:
+                continue
             if isinstance(widget, FooterKey) and (
                 widget.action in PINNED or widget.has_class("-command-palette")
             ):
