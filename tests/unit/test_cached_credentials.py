@@ -222,3 +222,13 @@ def test_locations_agree_with_platformdirs(monkeypatch, env):
     assert locations.user_dir("config") == dirs.user_config_dir
     assert locations.user_dir("data") == dirs.user_data_dir
     assert locations.user_dir("cache") == dirs.user_cache_dir
+
+
+def test_any_command_that_reads_the_config_readies_the_fast_path(capsys, config_file, full_command):
+    s = fresh()
+    SessionStore().save([s])
+    assert main(["--config", str(config_file), "env", "prod"]) == 0
+    capsys.readouterr()
+    code, out, _ = answer(capsys, "--config", str(config_file), "credential-process", "prod")
+    assert code == 0 and json.loads(out)["AccessKeyId"] == s.access_key_id
+    assert [call[2] for call in full_command] == ["env"]  # credential-process never needed it

@@ -7,6 +7,7 @@ import sys
 
 from tui.core.assertion_facts import printable as printable  # the subcommands print with it
 from tui.core.config import Config, load_config
+from tui.core.config_index import identity_of, write_index
 from tui.core.errors import EntraAwsError, SessionError
 from tui.core.paths import config_path
 from tui.core.sessions import Session, SessionStore
@@ -14,7 +15,13 @@ from tui.core.targets import aliases_for, choose, split_target, target
 
 
 def config_from(args: argparse.Namespace, *, missing_ok: bool = False) -> Config:
-    return load_config(config_path(args.config), missing_ok=missing_ok)
+    """The checked config; its index is refreshed too, so credential_process answers fast."""
+    path = config_path(args.config)
+    before = identity_of(str(path))
+    config = load_config(path, missing_ok=missing_ok)
+    if config.exists:
+        write_index(config, str(path), before)
+    return config
 
 
 def say(message: str) -> None:

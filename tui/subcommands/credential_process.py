@@ -12,10 +12,8 @@ import argparse
 
 from tui.core.cached_credentials import REFRESH_BEFORE
 from tui.core.config import Config
-from tui.core.config_index import identity_of, write_index
 from tui.core.errors import BrowserError, NeedsPerson, SessionError
 from tui.core.exports import credential_process_json
-from tui.core.paths import config_path
 from tui.core.refresh import refresh_session
 from tui.core.sessions import Session, SessionStore
 from tui.core.targets import AmbiguousTarget
@@ -35,9 +33,7 @@ def _cached(store: SessionStore, config: Config, account: str, role: str | None)
 
 def run(args: argparse.Namespace) -> int:
     name, args.role = target_and_role(args.account, args.role)
-    before = identity_of(str(config_path(args.config)))
-    config = config_from(args)
-    write_index(config, str(config_path(args.config)), before)  # the next call takes the fast path
+    config = config_from(args)  # and indexed: the next call takes the fast path
     account = config.account(name)
     store = SessionStore()
     cached = _cached(store, config, account.name, args.role)
