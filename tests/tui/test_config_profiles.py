@@ -6,6 +6,7 @@ import configparser
 from pathlib import Path
 
 from tui_testkit import FakeSigner, make_app, saml_maker
+from tui_testkit import notes_with_severity as notes
 
 from tui.core.signins import SignIns
 from tui.screens.roles import RolesScreen
@@ -15,10 +16,6 @@ NAMES = [  # demo-prod's app carries roles of two AWS accounts: their aliases ar
     "profile demo-prod-prod-main-Admin",
     "profile demo-prod-prod-main-ReadOnly",
 ]
-
-
-def notes(app) -> list[tuple[str, str]]:
-    return [(n.message, n.severity) for n in app._notifications]
 
 
 async def open_roles(app, pilot) -> RolesScreen:

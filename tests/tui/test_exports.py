@@ -5,7 +5,16 @@ from __future__ import annotations
 import pyperclip
 import pytest
 from textual.widgets import OptionList, TextArea
-from tui_testkit import FIXED_NOW, Clock, config, demo_accounts, make_app, session, status_text
+from tui_testkit import (
+    FIXED_NOW,
+    Clock,
+    config,
+    demo_accounts,
+    make_app,
+    notes,
+    session,
+    status_text,
+)
 
 from tui.core.credentials_file import read_profile
 from tui.core.exports import credential_process_config, profile_export, shell_export
@@ -13,10 +22,6 @@ from tui.core.sessions import Session, SessionStore
 from tui.core.signin import assume_and_keep, decode_for_account
 from tui.demo.saml_builder import build_saml_response
 from tui.dialogs.export import FORMATS, ExportDialog
-
-
-def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def ready(app, pilot) -> None:

@@ -11,8 +11,10 @@ from tui_testkit import (
     config,
     demo_accounts,
     make_app,
+    notes,
     saml_maker,
     session,
+    settle,
     status_text,
 )
 
@@ -22,21 +24,6 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.providers import commands_for
 from tui.screens.main import MainScreen
 from tui.screens.roles import RolesScreen
-
-
-def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-async def settle(app, pilot) -> None:
-    seen = None
-    for _ in range(20):
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.01)
-        now = (tuple(app.screen_stack), len(app.workers))
-        if now == seen:
-            return
-        seen = now
 
 
 async def test_x_asks_first_then_removes_the_session_and_its_profile(tmp_path) -> None:

@@ -14,6 +14,7 @@ from tui_testkit import (
     FakeSigner,
     cell_text,
     make_app,
+    notes,
     renewer_from,
     saml_maker,
     session,
@@ -39,10 +40,6 @@ def renewing(config: Config, seconds: int = 600, **account: object) -> Config:
         for a in config.accounts
     )
     return dataclasses.replace(config, settings=settings, accounts=accounts)
-
-
-def toasts(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def until(pilot, condition: Callable[[], bool], seconds: float = 10) -> None:
@@ -93,7 +90,7 @@ async def test_a_session_90_s_from_expiry_is_renewed_silently_with_no_key_presse
     assert stored.profile == "demo-prod"
     written = read_profile(config.settings.credentials_file, "demo-prod")
     assert written is not None and written["aws_access_key_id"] == stored.access_key_id
-    assert not [t for t in toasts(app) if "expires in" in t], "no 'press r' nag while renewing"
+    assert not [t for t in notes(app) if "expires in" in t], "no 'press r' nag while renewing"
 
 
 async def test_a_tenant_that_needs_a_person_says_so_once_and_is_not_retried(world) -> None:
@@ -122,7 +119,7 @@ async def test_a_tenant_that_needs_a_person_says_so_once_and_is_not_retried(worl
             await pilot.pause()
         assert renewal.calls == [True]
         assert signin.calls == [], "nothing opened a sign-in unasked"
-        asked = [t for t in toasts(app) if SIGN_IN_NEEDED in t]
+        asked = [t for t in notes(app) if SIGN_IN_NEEDED in t]
         assert asked == ["demo-prod Admin@prod-main: sign-in needed."]
         assert (
             status_text(app)
@@ -160,7 +157,7 @@ async def test_a_failure_that_may_pass_is_told_once_and_retried_a_minute_later(w
         clock.advance(seconds=61)
         screen.sessions.renew_due(clock())
         await until(pilot, lambda: table.sessions[old.key].expiration > old.expiration)
-        failed = [t for t in toasts(app) if t.startswith("Could not renew")]
+        failed = [t for t in notes(app) if t.startswith("Could not renew")]
         assert failed == ["Could not renew demo-prod Admin@prod-main."]
     assert len(signer.calls) == 3
 

@@ -7,14 +7,11 @@ from datetime import timedelta
 
 from textual.color import Color
 from tui_testkit import FIXED_NOW, Clock, cell_text, config, demo_accounts, make_app, session
+from tui_testkit import notes_with_severity as notes
 
 from tui.core.sessions import SessionStore
 from tui.screens.main import MainScreen
 from tui.widgets.sessions_table import SessionsTable
-
-
-def notes(app) -> list[tuple[str, str]]:
-    return [(n.message, n.severity) for n in app._notifications]
 
 
 async def loaded(app, pilot) -> MainScreen:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from tui_testkit import FIXED_NOW, Clock, FakeSigner, make_app, saml_maker, status_text
+from tui_testkit import (
+    FIXED_NOW,
+    Clock,
+    FakeSigner,
+    make_app,
+    notes,
+    saml_maker,
+    settle,
+    status_text,
+)
 
 from tui.core.credentials_file import read_profile
 from tui.core.errors import EntraPageError, NeedsPerson
@@ -13,23 +22,6 @@ from tui.core.sessions import SessionStore
 from tui.dialogs.error import ErrorDialog
 from tui.screens.main import MainScreen
 from tui.screens.roles import RolesScreen
-
-
-def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-async def settle(app, pilot) -> None:
-    """Until workers are done and the screen stack stops changing (messages chain: worker,
-    controller, screen, pushed screen), bounded so a hang fails the test instead."""
-    seen = None
-    for _ in range(20):
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.01)
-        now = (tuple(app.screen_stack), len(app.workers))
-        if now == seen:
-            return
-        seen = now
 
 
 async def test_enter_signs_in_and_enter_assumes_the_highlighted_role(world) -> None:

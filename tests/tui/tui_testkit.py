@@ -181,3 +181,25 @@ def screen_text(app: Any) -> list[str]:
 def status_text(app: Any) -> str:
     """What the accounts screen's status line says now (under any dialog on top)."""
     return str(app.screen_stack[0].query_one("#status").text)
+
+
+def notes(app: Any) -> list[str]:
+    """Every toast's message so far."""
+    return [n.message for n in app._notifications]
+
+
+def notes_with_severity(app: Any) -> list[tuple[str, str]]:
+    return [(n.message, n.severity) for n in app._notifications]
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    """Until workers are done and the screen stack stops changing (messages chain: worker,
+    controller, screen, pushed screen), bounded so a hang fails the test instead."""
+    seen = None
+    for _ in range(20):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.01)
+        now = (tuple(app.screen_stack), len(app.workers))
+        if now == seen:
+            return
+        seen = now
