@@ -34,7 +34,9 @@ class Bare(App[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Account", "AWS accounts", "Partition / region", "Last sign-in", "Sessions")
+        table.add_columns(
+            "Account", "AWS accounts", "Partition / region", "Last sign-in", "Sessions"
+        )
         for account in self.accounts:
             aliases = account.get("aliases", {})
             assert isinstance(aliases, dict)

@@ -6,7 +6,6 @@ Every problem becomes one `ConfigError` sentence naming the file, the key and th
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 import tomllib
@@ -14,8 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-import tomli_w
 
 from tui.core.durations import MAX_SECONDS, MIN_SECONDS
 from tui.core.errors import ConfigError
@@ -130,6 +127,8 @@ class Account:
             return self.browser_profile
         name = "tenant-" + re.sub(r"[^A-Za-z0-9_.@+=,-]", "_", self.tenant_key)
         if len(name) > 100:  # a long domain tenant: keep the folder name within the limit
+            import hashlib  # rare, and OpenSSL's start is not free: not at every start
+
             name = name[:80] + "-" + hashlib.sha256(self.tenant_key.encode()).hexdigest()[:16]
         return name
 
@@ -509,6 +508,8 @@ def account_to_toml(account: Account) -> dict[str, Any]:
 
 def write_config(path: Path, settings: dict[str, Any], accounts: list[Account]) -> None:
     """Write a config file (used by the demo and by tests): tomli-w, atomic, 0600."""
+    import tomli_w
+
     document = {"settings": settings, "accounts": [account_to_toml(a) for a in accounts]}
     atomic_write(path, tomli_w.dumps(document))
 

@@ -23,8 +23,6 @@ from textual.widgets import DataTable, Header, Input, Static
 from tui.context import Context
 from tui.core.config import Account
 from tui.core.targets import aliases_for
-from tui.dialogs.error import ErrorDialog
-from tui.outcomes import kept_problem, kept_toast, redeemable
 from tui.widgets.accounts_table import AccountsTable
 from tui.widgets.footer import Footer
 from tui.widgets.sessions_pane import SessionAction, SessionsPane
@@ -307,6 +305,9 @@ class MainScreen(Screen[None]):
     @on(SignInController.RolesAssumed)
     def _assumed(self, message: SignInController.RolesAssumed) -> None:
         """A toast for what worked; the error dialog for what did not (over the roles again)."""
+        from tui.dialogs.error import ErrorDialog
+        from tui.outcomes import kept_problem, kept_toast, redeemable
+
         kept, choice = message.kept, message.choice
         if kept.sessions:
             self.sessions.show_kept(kept.sessions)
