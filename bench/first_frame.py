@@ -72,14 +72,17 @@ def run_bare(config: Path) -> None:
 
 
 def run_app(config: Path) -> None:
-    """entra-aws itself, built exactly as `entra-aws tui` builds it (minus the terminal)."""
-    from tui.app import EntraAwsApp
-    from tui.subcommands.run_tui import prepare
+    """entra-aws itself, built exactly as `entra-aws tui` builds it (minus the terminal and
+    tui.cli): Textual and the app are imported with the collector paused, as in `prepare`."""
+    from tui.subcommands.run_tui import collector_paused, prepare
 
-    class Timed(EntraAwsApp):
-        def on_ready(self) -> None:
-            print("FRAME", self.screen.query_one("#accounts").row_count, flush=True)
-            self.exit()
+    with collector_paused():
+        from tui.app import EntraAwsApp
+
+        class Timed(EntraAwsApp):
+            def on_ready(self) -> None:
+                print("FRAME", self.screen.query_one("#accounts").row_count, flush=True)
+                self.exit()
 
     prepare(config, theme=None, app_class=Timed).run(headless=True, size=SIZE)
 
