@@ -23,7 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from tui.context import Context
@@ -49,6 +49,8 @@ ERROR_TITLES = {
 RENEW_EVERY = 5  # ticks between looks for sessions due for renewal
 RETRY_AFTER = timedelta(minutes=1)  # after a renewal failure that may pass (network, STS)
 RENEWING, SIGN_IN_NEEDED = "renewing…", "sign-in needed"
+# The filter's placeholder; the screen mounts the filter above the table when it first opens.
+SESSIONS_FILTER = "Filter: account, role, AWS account, profile"
 
 
 class SessionAction(StrEnum):
@@ -125,7 +127,6 @@ class SessionsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Sessions"
-        yield Input(placeholder="Filter: account, role, AWS account, profile", id="sessions-filter")
         yield SessionsTable(id="sessions")
         yield Static("No sessions yet: sign in to an account with Enter.", id="no-sessions")
 
