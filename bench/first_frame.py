@@ -27,9 +27,9 @@ the parser for fourteen subcommands, the log file) adds ~18 M to the command (+0
 terminal driver adds ~12 M to the bare app and ~22 M to ours (+0.01x); and a terminal's Ready
 comes ~6 ms after the bare app's first frame but ~20 ms after ours (more work follows our first
 frame: the footer's keys, the session store's read). What start costs that is ours (by
-instructions to the first frame, pty, bytecode): 1.245x at 1e485bf, 1.208x with what the
-first frame does not need imported where used, 1.187x with the collector paused while Textual
-and the app are imported.
+instructions to the first frame, pty, bytecode): 1.245x at 1e485bf, 1.208x with what the first
+frame does not need imported where used, 1.187x with the collector paused while Textual and the
+app are imported, 1.161x with the two filters mounted when first opened.
 
     python bench/first_frame.py [--runs 15] [--quick]
 """
