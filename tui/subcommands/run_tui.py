@@ -45,7 +45,7 @@ def collector_paused() -> Iterator[None]:
     """No garbage collection while Textual and the app are imported and the App is built.
 
     Imports make module objects that live as long as the process, not garbage; each full pass
-    the collector makes meanwhile walks the whole growing heap (~25 ms before the first frame
+    the collector makes meanwhile walks the whole growing heap (~26 M instructions, ~5 ms, to the first frame
     here). What is made here is frozen once built (`prepare`), so nothing is left uncollected.
     """
     enabled = gc.isenabled()
