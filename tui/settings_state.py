@@ -11,8 +11,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomli_w
-
 from tui.core.files import atomic_write
 from tui.core.paths import state_dir
 
@@ -43,6 +41,8 @@ def load_ui_state(path: Path | None = None) -> UiState:
 
 def save_ui_state(state: UiState, path: Path | None = None) -> None:
     """Write atomically into the private state folder (raises FileWriteError)."""
+    import tomli_w  # only when a choice is saved, never at start
+
     document = {"theme": state.theme, "config_theme": state.config_theme}
     atomic_write(path or ui_state_path(), tomli_w.dumps(document), private_dir=True)
 

@@ -240,8 +240,8 @@ def test_renewing_session_reports_a_person_needed_once_and_stops(
 def test_the_book_waits_for_a_person_retries_the_rest_a_minute_later_and_tells_once(
     tmp_path: Path,
 ) -> None:
-    from tui.core.renewal import RETRY_AFTER, Renewal
-    from tui.core.renewal_book import RenewalBook
+    from tui.core.renewal import Renewal
+    from tui.core.renewal_book import RETRY_AFTER, RenewalBook
 
     config = config_with(tmp_path, [account("prod"), account("dev")], renew_before=600)
     cookie_gone = aged(300, account="prod")

@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from tui.core.config_checks import _ACCOUNT_KEYS as _ACCOUNT_KEYS
 from tui.core.config_checks import _SETTINGS_KEYS as _SETTINGS_KEYS
 from tui.core.config_checks import PROFILE_RE as PROFILE_RE
@@ -58,5 +56,7 @@ def account_to_toml(account: Account) -> dict[str, Any]:
 
 def write_config(path: Path, settings: dict[str, Any], accounts: list[Account]) -> None:
     """Write a config file (used by the demo and by tests): tomli-w, atomic, 0600."""
+    import tomli_w  # not at every start: only the demo and tests write configs
+
     document = {"settings": settings, "accounts": [account_to_toml(a) for a in accounts]}
     atomic_write(path, tomli_w.dumps(document))

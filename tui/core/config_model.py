@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -108,6 +107,8 @@ class Account:
             return self.browser_profile
         name = "tenant-" + re.sub(r"[^A-Za-z0-9_.@+=,-]", "_", self.tenant_key)
         if len(name) > 100:  # a long domain tenant: keep the folder name within the limit
+            import hashlib  # rare, and OpenSSL's start is not free: not at every start
+
             name = name[:80] + "-" + hashlib.sha256(self.tenant_key.encode()).hexdigest()[:16]
         return name
 

@@ -7,7 +7,6 @@ maximum; so we step down (12 h, 8 h, 4 h, 2 h, 1 h) and remember what worked per
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,6 +52,8 @@ def next_lower(seconds: int) -> int | None:
 
 def _read(path: Path) -> dict[str, int]:
     """The limits saved in `path`; an unreadable file or a malformed entry is skipped."""
+    import json  # here: `entra-aws` imports this module for MIN/MAX_SECONDS at every start
+
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):  # RecursionError: "[[[[..." nested too deep
@@ -92,6 +93,8 @@ class DurationMemory:
             dirty, self._dirty = self._dirty, {}
         if not dirty or self.path is None:
             return
+        import json
+
         with contextlib.suppress(FileWriteError), locked(self.path):
             current = _read(self.path)
             current.update(dirty)

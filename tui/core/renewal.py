@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.config import Account, Config
 from tui.core.errors import EntraAwsError, NeedsPerson
+from tui.core.renewal_book import RETRY_AFTER
 from tui.core.sessions import Session, SessionStore
 from tui.core.timeutil import utcnow
 
@@ -27,7 +28,6 @@ log = logging.getLogger("entra_aws.renewal")
 SILENT_TIMEOUT = 60.0  # a silent sign-in takes ~1.5 s; past a minute a person is needed
 # A renewal waits this long for another caller refreshing the same tenant (one browser each).
 LOCK_WAIT = SILENT_TIMEOUT + 30
-RETRY_AFTER = 60.0  # after a failed renewal that may pass (network, STS), try again this much later
 
 
 def renewal_window(config: Config, session: Session, *, at_least: float = 0) -> float:

@@ -11,11 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from tui.core.config import Config
 from tui.core.errors import NeedsPerson
-from tui.core.renewal import RETRY_AFTER, Renewal, due_for_renewal
-from tui.core.sessions import Session
+
+if TYPE_CHECKING:  # `renewal` (sign-in, STS) is imported once a renewal is due, not at start
+    from tui.core.config import Config
+    from tui.core.renewal import Renewal
+    from tui.core.sessions import Session
+
+RETRY_AFTER = 60.0  # after a failed renewal that may pass (network, STS), try again this much later
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class RenewalBook:
 
     def take_due(self, sessions: Iterable[Session], config: Config, now: datetime) -> list[Session]:
         """The sessions due that nobody renews, waits on or holds back; now marked renewing."""
+        from tui.core.renewal import due_for_renewal
+
         due = [
             s
             for s in due_for_renewal(sessions, config, now)

@@ -5,7 +5,6 @@ and the TUI (a 0600 JSON file in a 0700 state folder, replaced atomically under 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 from collections.abc import Iterable
@@ -129,6 +128,8 @@ class SessionStore:
         except OSError as exc:
             self.warnings.append(f"Could not read the session store {self.path}: {exc.strerror}.")
             return []
+        import json  # here, not at start: the first frame never needs it
+
         try:
             document = json.loads(text)
             if document.get("version") != STORE_VERSION:
@@ -150,6 +151,8 @@ class SessionStore:
         log.warning(message)
 
     def _write(self, sessions: Iterable[Session]) -> None:
+        import json
+
         document = {"version": STORE_VERSION, "sessions": [s.to_json() for s in sessions]}
         atomic_write(self.path, json.dumps(document, indent=1), private_dir=True)
 

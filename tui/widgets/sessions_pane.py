@@ -17,35 +17,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
-from tui.clipboard import copy_text
 from tui.context import Context
 from tui.core.config import Account
 from tui.core.errors import EntraAwsError
-from tui.core.exports import shell_export
-from tui.core.renewal import Renewal, renewal_window
 from tui.core.renewal_book import RenewalBook
 from tui.core.sessions import Session, store_order
 from tui.core.targets import aliases_for
 from tui.core.targets import label as session_label
 from tui.core.timeutil import format_remaining
-from tui.dialogs.error import show_failure
-from tui.outcomes import (
-    Toast,
-    console_toast,
-    expiring_toast,
-    renewal_failed_toast,
-    sign_in_needed_toast,
-    wrote_toast,
-)
 from tui.widgets.sessions_table import SessionsTable, SessionState
+
+if TYPE_CHECKING:  # the rest is imported where used: none of it is needed for the first frame
+    from tui.core.renewal import Renewal
+    from tui.outcomes import Toast
 
 ERROR_TITLES = {
     "files": "Could not write the profile",
@@ -56,6 +49,8 @@ ERROR_TITLES = {
 }
 RENEW_EVERY = 5  # ticks between looks for sessions due for renewal
 RENEWING, SIGN_IN_NEEDED = "renewing…", "sign-in needed"
+# The filter's placeholder; the screen mounts the filter above the table when it first opens.
+SESSIONS_FILTER = "Filter: account, role, AWS account, profile"
 
 
 class SessionAction(StrEnum):
@@ -128,7 +123,6 @@ class SessionsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         self.border_title = "Sessions"
-        yield Input(placeholder="Filter: account, role, AWS account, profile", id="sessions-filter")
         yield SessionsTable(id="sessions")
         yield Static("No sessions yet: sign in to an account with Enter.", id="no-sessions")
 
@@ -245,6 +239,8 @@ class SessionsPane(Vertical):
 
     @work(thread=True, group="renewal", exit_on_error=False)
     def _renew_worker(self, sessions: list[Session]) -> None:
+        from tui.core.renewal import Renewal
+
         try:
             renewals = self.ctx.renewer(self.ctx.config, sessions, self.ctx.store)
         except EntraAwsError as error:  # e.g. another caller held the tenant's refresh too long
@@ -257,6 +253,8 @@ class SessionsPane(Vertical):
         self.post_message(self._Renewed(renewals))
 
     def on_sessions_pane__renewed(self, message: _Renewed) -> None:
+        from tui.outcomes import renewal_failed_toast, sign_in_needed_toast
+
         settled = self.renewals.settle(message.renewals, self.ctx.now())
         for renewal in message.renewals:
             self.table.set_note(renewal.old.key, None)
@@ -280,6 +278,9 @@ class SessionsPane(Vertical):
             self._expired.discard(key)
         elif state is SessionState.WARNING and key not in self._warned:
             self._warned.add(key)
+            from tui.core.renewal import renewal_window
+            from tui.outcomes import expiring_toast
+
             if renewal_window(self.ctx.config, session) > 0:
                 return  # renewal is on its way; it says so if it needs a person
             left = format_remaining(session.remaining(self.ctx.now()))
@@ -347,6 +348,9 @@ class SessionsPane(Vertical):
                 self.confirm_remove(session)
 
     def copy_exports(self, session: Session) -> None:
+        from tui.clipboard import copy_text
+        from tui.core.exports import shell_export
+
         shell = self.ctx.config.settings.export_shell
         try:
             text = shell_export(session, shell)
@@ -397,6 +401,7 @@ class SessionsPane(Vertical):
     @work(thread=True, group="remove", exit_on_error=False)
     def _remove_worker(self, session: Session) -> None:
         from tui.core.logout import forget
+        from tui.outcomes import Toast
 
         path = self.ctx.config.settings.credentials_file
         done = forget(self.ctx.store, [session], path)
@@ -431,6 +436,7 @@ class SessionsPane(Vertical):
     @work(thread=True, group="files", exit_on_error=False)
     def _write_worker(self, session: Session) -> None:
         from tui.core.credentials_file import write_profiles
+        from tui.outcomes import wrote_toast
 
         path = self.ctx.config.settings.credentials_file
         write_profiles(path, {session.profile: session})
@@ -438,7 +444,9 @@ class SessionsPane(Vertical):
 
     @work(thread=True, exclusive=True, group="console", exit_on_error=False)
     def _console_worker(self, session: Session) -> None:
+        from tui.clipboard import copy_text
         from tui.core.console import console_url, federation_url_for
+        from tui.outcomes import console_toast
 
         url = console_url(session, federation_url_for(session, self.ctx.account_for(session)))
         if self.ctx.display:
@@ -463,4 +471,6 @@ class SessionsPane(Vertical):
             if event.worker.group == "sessions":
                 self._loading = False
             self._busy(None)
+            from tui.dialogs.error import show_failure
+
             show_failure(self.app, event.worker.error, ERROR_TITLES[event.worker.group])

@@ -24,7 +24,6 @@ from tui.core.errors import EntraAwsError, NeedsPerson, SamlError
 from tui.core.sessions import Session
 from tui.core.targets import spell_role
 from tui.core.timeutil import format_duration, format_remaining
-from tui.dialogs.error import show_failure
 
 if TYPE_CHECKING:
     from tui.core.assertion import Assertion
@@ -292,6 +291,8 @@ class SignInController(Widget):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker of the controller ends here; failures show in the one error dialog."""
         event.stop()
+        from tui.dialogs.error import show_failure  # only now: not needed for the first frame
+
         worker, state = event.worker, event.state
         if worker.group == "signin" and state in (
             WorkerState.SUCCESS,
