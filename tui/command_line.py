@@ -312,11 +312,20 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def app_defaults() -> argparse.Namespace:
+    """What parsing no arguments gives (a test holds the two equal), without building the
+    fourteen subparsers first: `entra-aws` alone is how the app starts, ~3 ms sooner."""
+    return argparse.Namespace(command="tui", config=None, log_level=None, theme=None)
+
+
 def run(argv: Sequence[str]) -> int:
-    parser = build_parser()
-    args = _parse(parser, list(argv))
-    if args.theme is not None and args.command not in ("tui", "demo"):
-        parser.error(f"--theme is for the app (tui, demo), not {args.command}.")
+    if argv:
+        parser = build_parser()
+        args = _parse(parser, list(argv))
+        if args.theme is not None and args.command not in ("tui", "demo"):
+            parser.error(f"--theme is for the app (tui, demo), not {args.command}.")
+    else:
+        args = app_defaults()
     from tui.core.logs import setup_logging
 
     setup_logging(args.log_level)

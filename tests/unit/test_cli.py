@@ -502,3 +502,9 @@ def test_each_command_help_opens_with_its_one_line(capsys, command):
     assert out.startswith(f"usage: entra-aws {command}")
     first = out.split("\n\n")[1]  # the paragraph after the usage
     assert first[0].isupper() and first.endswith(".") and "\n" not in first.strip(), first
+
+
+def test_no_arguments_starts_the_app_with_exactly_what_the_parser_would_give() -> None:
+    from tui.command_line import _parse, app_defaults, build_parser
+
+    assert vars(app_defaults()) == vars(_parse(build_parser(), []))
