@@ -24,9 +24,10 @@ log = logging.getLogger("entra_aws.cli")
 
 
 def _bounded(
-    convert: Callable[[str], float], low: float, high: float, what: str, span: str = ""
+    convert: Callable[[str], float], low: float, high: float, what: str, unit: str = ""
 ) -> Callable[[str], Any]:
-    """An argparse `type` that reads `what` with `convert` and keeps it in [low, high]."""
+    """An argparse `type` that reads `what` with `convert` and keeps it in [low, high];
+    `unit` follows the bounds in the refusal."""
 
     def read(value: str) -> float:
         try:
@@ -34,17 +35,16 @@ def _bounded(
         except ValueError:
             raise argparse.ArgumentTypeError(f"{value!r} is not {what}") from None
         if not low <= number <= high:
-            unit = " seconds" if "seconds" in what else ""
-            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}{unit}{span}")
+            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}{unit}")
         return number
 
     return read
 
 
 _duration = _bounded(
-    int, MIN_SECONDS, MAX_SECONDS, "a whole number of seconds", " (15 min to 12 h)"
+    int, MIN_SECONDS, MAX_SECONDS, "a whole number of seconds", " seconds (15 min to 12 h)"
 )
-_timeout = _bounded(float, 1, 3600, "a number of seconds")
+_timeout = _bounded(float, 1, 3600, "a number of seconds", " seconds")
 _port = _bounded(int, 1, 65535, "a port number")
 
 
