@@ -36,10 +36,16 @@ async def press_p(app, pilot) -> str:
     return str(app.screen.query_one("#status").render())
 
 
+def user_aws_config(text: str) -> Path:
+    """`~/.aws/config` as the person left it before the app wrote anything."""
+    path = Path.home() / ".aws" / "config"
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+    return path
+
+
 async def test_p_writes_config_profiles_for_every_role_and_again_changes_nothing(world) -> None:
-    config_file = Path.home() / ".aws" / "config"
-    config_file.parent.mkdir(parents=True)
-    config_file.write_text("# mine\n[default]\nregion = eu-west-1\n")
+    config_file = user_aws_config("# mine\n[default]\nregion = eu-west-1\n")
     app = make_app(world.config, signer=FakeSigner(saml_maker(world.key, world.roles)))
     async with app.run_test(size=(120, 40)) as pilot:
         roles = await open_roles(app, pilot)
@@ -66,9 +72,7 @@ async def test_p_writes_config_profiles_for_every_role_and_again_changes_nothing
 
 
 async def test_p_on_a_corrupt_config_says_so_and_changes_nothing(world) -> None:
-    config_file = Path.home() / ".aws" / "config"
-    config_file.parent.mkdir(parents=True)
-    config_file.write_text("[default]\nnot a key\n")
+    config_file = user_aws_config("[default]\nnot a key\n")
     app = make_app(world.config, signer=FakeSigner(saml_maker(world.key, world.roles)))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_roles(app, pilot)

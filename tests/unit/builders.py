@@ -6,11 +6,21 @@ import base64
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
+from tui.core.config import Account
 from tui.core.sessions import Session
 
 # ---------------------------------------------------------------------------------------------
 # Sessions
 
+
+# The account `prod` as a loaded config holds it (builders.CONFIG is the same one as TOML).
+ACCOUNT = Account(
+    name="prod",
+    tenant_id="contoso.com",
+    app_id_uri="https://signin.aws.amazon.com/saml#1",
+    region="eu-west-1",
+    aliases={"123456789012": "prod-main"},
+)
 
 # One account, `prod`, with an alias for its AWS account: what the CLI tests sign in to.
 CONFIG = """

@@ -23,15 +23,8 @@ from tui.core.config import Account, Config, Settings
 from tui.core.errors import EntraAwsError
 from tui.core.roles import Role
 
-from .builders import ADMIN, DEV_ADMIN, DEV_PROVIDER, PROVIDER, READONLY
+from .builders import ACCOUNT, ADMIN, DEV_ADMIN, DEV_PROVIDER, PROVIDER, READONLY
 
-ACCOUNT = Account(
-    name="prod",
-    tenant_id="contoso.com",
-    app_id_uri="https://signin.aws.amazon.com/saml#1",
-    region="eu-west-1",
-    aliases={"123456789012": "prod-main"},
-)
 ADMIN_ROLE, READ_ROLE, DEV_ROLE = (
     Role(ADMIN, PROVIDER),
     Role(READONLY, PROVIDER),

@@ -27,16 +27,18 @@ from tui.core.signin import (
     read_saml_source,
 )
 
-from .builders import ADMIN, DEV_ADMIN, DEV_PROVIDER, PROVIDER, READONLY, SAML, b64, saml_xml
-from .test_sts import FakeSts
-
-ACCOUNT = Account(
-    name="prod",
-    tenant_id="contoso.com",
-    app_id_uri="https://signin.aws.amazon.com/saml#1",
-    region="eu-west-1",
-    aliases={"123456789012": "prod-main"},
+from .builders import (
+    ACCOUNT,
+    ADMIN,
+    DEV_ADMIN,
+    DEV_PROVIDER,
+    PROVIDER,
+    READONLY,
+    SAML,
+    b64,
+    saml_xml,
 )
+from .test_sts import FakeSts
 
 
 def config(tmp_path: Path, account: Account = ACCOUNT) -> Config:
